@@ -1,0 +1,12 @@
+namespace Upres.Engine.Pipeline;
+
+public sealed record UpscaleProgress(long FramesDone, long FramesTotal, double FramesPerSecond, TimeSpan Elapsed)
+{
+    public double Fraction => FramesTotal <= 0 ? 0 : Math.Clamp((double)FramesDone / FramesTotal, 0, 1);
+
+    public TimeSpan? Eta => FramesPerSecond > 0 && FramesTotal > 0
+        ? TimeSpan.FromSeconds(Math.Max(0, FramesTotal - FramesDone) / FramesPerSecond)
+        : null;
+}
+
+public sealed record UpscaleResult(string OutputPath, long Frames, TimeSpan Duration, int Width, int Height, double FrameRate);

@@ -1,0 +1,45 @@
+namespace Upres.Engine.Pipeline;
+
+public enum FitMode { Pad, Crop, Stretch }
+
+public enum VideoCodec { H264, H265, Vp9, Av1, ProRes }
+
+public enum ContainerFormat { Mp4, Mkv, Mov, Webm }
+
+/// Everything a caller (CLI, service, dialects) can ask of one upscale.
+public sealed record UpscaleRequest
+{
+    public required string InputPath { get; init; }
+    public required string OutputPath { get; init; }
+
+    /// Catalog name; null picks the catalog default for the scale.
+    public string? Model { get; init; }
+
+    /// Output = input x Scale. Ignored when Width/Height are set.
+    public int? Scale { get; init; }
+
+    /// Exact output size; one of them may be null to keep the aspect ratio.
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    public FitMode Fit { get; init; } = FitMode.Pad;
+
+    public long? StartMs { get; init; }
+    public long? DurationMs { get; init; }
+    public double? MaxFps { get; init; }
+
+    public VideoCodec Codec { get; init; } = VideoCodec.H264;
+    /// Null: inferred from the output file's extension.
+    public ContainerFormat? Container { get; init; }
+    public int? Crf { get; init; }
+    public int? BitrateKbps { get; init; }
+    public string? Preset { get; init; }
+
+    public bool Deinterlace { get; init; }
+    /// 0 = off; 1..3 = stronger (a denoising model where the catalog has one, else a classical filter).
+    public int Denoise { get; init; }
+    /// 0 = off; 1..100 strength of synthetic film grain added after SR.
+    public int FilmGrain { get; init; }
+
+    /// Tile edge in input pixels; null = automatic (bounded memory).
+    public int? TileSize { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Upres.Service;
+
+public static class ServiceMarker
+{
+    public static Type EngineType => typeof(Upres.Engine.UpresPaths);
+}
