@@ -75,6 +75,9 @@ build_upres() {
   fi
   say "building"
   mkdir -p "$UPRES_ROOT/artifacts"
-  dotnet build "$UPRES_ROOT/src/Upres.Cli/Upres.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  local log="$UPRES_ROOT/artifacts/build.log"
+  if ! dotnet build "$UPRES_ROOT/src/Upres.Cli/Upres.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >"$log" 2>&1; then
+    cat "$log" >&2; exit 1
+  fi
   touch "$stamp"
 }

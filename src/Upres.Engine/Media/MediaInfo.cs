@@ -1,0 +1,41 @@
+namespace Upres.Engine.Media;
+
+/// What ffprobe says about a file, reduced to what Upres decides on.
+public sealed record MediaInfo(
+    string FormatName,
+    TimeSpan Duration,
+    long SizeBytes,
+    IReadOnlyList<MediaStream> Streams,
+    int ChapterCount)
+{
+    public MediaStream? Video => Streams.FirstOrDefault(s => s.Kind == StreamKind.Video && !s.IsAttachedPicture);
+
+    public IEnumerable<MediaStream> Audio => Streams.Where(s => s.Kind == StreamKind.Audio);
+
+    public IEnumerable<MediaStream> Subtitles => Streams.Where(s => s.Kind == StreamKind.Subtitle);
+}
+
+public enum StreamKind { Video, Audio, Subtitle, Data, Attachment }
+
+public sealed record MediaStream(
+    int Index,
+    StreamKind Kind,
+    string CodecName,
+    int Width,
+    int Height,
+    /// Average frame rate (frames per second); 0 when unknown.
+    double FrameRate,
+    /// Frame count when the container states it or it was counted; null when unknown.
+    long? FrameCount,
+    string? PixelFormat,
+    int BitDepth,
+    int Rotation,
+    string? SampleAspectRatio,
+    string? ColorPrimaries,
+    string? ColorTransfer,
+    string? ColorSpace,
+    string? ColorRange,
+    string? FieldOrder,
+    int Channels,
+    string? Language,
+    bool IsAttachedPicture);
