@@ -32,6 +32,25 @@ internal static class TestNetworks
         return b.ToModelBytes();
     }
 
+    /// The cheapest network with a real x{scale} output: a 1x1 conv to 3*s*s channels and DepthToSpace.
+    public static byte[] PixelShuffleOnly(int scale, int seed)
+    {
+        var random = new Random(seed);
+        var b = new OnnxGraphBuilder("shuffle");
+        var x = b.AddInput("input", 1, 3, -1, -1);
+        var weights = new float[3 * scale * scale * 3];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (float)random.NextDouble() / 3;
+        }
+
+        var w = b.AddInitializer("w", weights, 3 * scale * scale, 3, 1, 1);
+        var conv = b.AddNode("Conv", [x, w], ["conv"]);
+        b.AddNode("DepthToSpace", [conv], ["output"], new OnnxAttribute.Int("blocksize", scale), new OnnxAttribute.String("mode", "CRD"));
+        b.AddOutput("output", 1, 3, -1, -1);
+        return b.ToModelBytes();
+    }
+
     private static string Conv(OnnxGraphBuilder b, Random random, string input, int inChannels, int outChannels, string name)
     {
         var weights = new float[outChannels * inChannels * 9];

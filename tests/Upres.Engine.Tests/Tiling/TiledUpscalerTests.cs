@@ -95,6 +95,25 @@ public class TiledUpscalerTests
         Assert.True(process.PeakWorkingSet64 < 2L << 30, $"peak working set {process.PeakWorkingSet64 >> 20} MiB");
     }
 
+    [Fact]
+    public void A_2160p_frame_at_x4_fits_in_the_output_plus_one_tile()
+    {
+        var image = new PlanarImage(3840, 2160);
+        Array.Fill(image.Data, 0.5f);
+        using var session = OnnxSession.Create(TestNetworks.PixelShuffleOnly(scale: 4, seed: 10), TwoThreads);
+        using var tiled = new TiledUpscaler(session, 4, "test", new TileOptions { TileSize = 512, Overlap = 16 }, ownsSession: false);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var output = tiled.Upscale(image, CancellationToken.None);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var outputBytes = 4L * output.Data.Length;
+        Assert.Equal((15360, 8640), (output.Width, output.Height));
+        Assert.True(allocated < outputBytes + (96L << 20), $"allocated {allocated >> 20} MiB for a {outputBytes >> 20} MiB output");
+        // The last pixel comes from the last tile; the weights are positive, so it was written.
+        Assert.True(output.Plane(2)[(8639 * 15360) + 15359] > 0);
+    }
+
     internal static PlanarImage RunWhole(OnnxSession session, PlanarImage image, int scale)
     {
         var output = new PlanarImage(image.Width * scale, image.Height * scale);
