@@ -160,6 +160,16 @@ public class OnnxSessionTests
     }
 
     [Fact]
+    public void A_disposed_session_refuses_to_run_and_disposing_twice_is_harmless()
+    {
+        var session = OnnxSession.Create(Scale2Model(), TwoThreads);
+        session.Dispose();
+        session.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => session.Run([1f, 2f, 3f, 4f], [1, 1, 2, 2], out _, CancellationToken.None));
+    }
+
+    [Fact]
     public void An_already_cancelled_token_stops_before_running()
     {
         using var session = OnnxSession.Create(Scale2Model(), TwoThreads);
