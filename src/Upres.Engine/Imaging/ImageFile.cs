@@ -19,31 +19,35 @@ public static class ImageFile
 
         var probe = await RunAsync(
             "ffprobe",
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0:s=x", path],
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height,pix_fmt", "-of", "csv=p=0:s=x", path],
             stdin: null,
             cancellationToken).ConfigureAwait(false);
-        var (width, height) = ParseSize(Encoding.ASCII.GetString(probe), path);
+        var (width, height, sourceFormat) = ParseProbe(Encoding.ASCII.GetString(probe), path);
 
+        // swscale's rgb24 -> rgb48 is not an exact x257, so 8-bit sources come through as rgb24.
+        var deep = IsDeeperThan8Bits(sourceFormat);
+        var bytesPerPixel = deep ? 6 : 3;
         var raw = await RunAsync(
             "ffmpeg",
-            ["-v", "error", "-nostdin", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb48le", "-"],
+            ["-v", "error", "-nostdin", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", deep ? "rgb48le" : "rgb24", "-"],
             stdin: null,
             cancellationToken).ConfigureAwait(false);
         var pixels = width * height;
-        if (raw.Length != pixels * 6)
+        if (raw.Length != pixels * bytesPerPixel)
         {
-            throw new InvalidDataException($"ffmpeg gave {raw.Length} bytes for a {width}x{height} image '{path}', expected {pixels * 6}");
+            throw new InvalidDataException($"ffmpeg gave {raw.Length} bytes for a {width}x{height} image '{path}', expected {pixels * bytesPerPixel}");
         }
 
         var image = new PlanarImage(width, height);
         var data = image.Data;
-        const float scale = 1f / 65535f;
         for (var i = 0; i < pixels; i++)
         {
-            var o = i * 6;
-            data[i] = (raw[o] | (raw[o + 1] << 8)) * scale;
-            data[pixels + i] = (raw[o + 2] | (raw[o + 3] << 8)) * scale;
-            data[(2 * pixels) + i] = (raw[o + 4] | (raw[o + 5] << 8)) * scale;
+            for (var c = 0; c < 3; c++)
+            {
+                data[(c * pixels) + i] = deep
+                    ? (raw[(i * 6) + (c * 2)] | (raw[(i * 6) + (c * 2) + 1] << 8)) / 65535f
+                    : raw[(i * 3) + c] / 255f;
+            }
         }
 
         return image;
@@ -104,19 +108,26 @@ public static class ImageFile
         return v <= 0 || double.IsNaN(v) ? 0 : v >= max ? max : (int)v;
     }
 
-    private static (int Width, int Height) ParseSize(string probeOutput, string path)
+    private static (int Width, int Height, string PixelFormat) ParseProbe(string probeOutput, string path)
     {
         var line = probeOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? string.Empty;
         var parts = line.Split('x');
-        if (parts.Length == 2
+        if (parts.Length == 3
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var width)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var height)
             && width > 0 && height > 0)
         {
-            return (width, height);
+            return (width, height, parts[2]);
         }
 
         throw new InvalidDataException($"ffprobe found no picture in '{path}' (it said '{line}')");
+    }
+
+    /// ffmpeg names deep formats with their bits before the endianness: rgb48be, gray16le, yuv420p10le.
+    internal static bool IsDeeperThan8Bits(string pixelFormat)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(pixelFormat, "([0-9]+)(le|be)$");
+        return match.Success && int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) > 8;
     }
 
     private static async Task<byte[]> RunAsync(string fileName, IReadOnlyList<string> arguments, byte[]? stdin, CancellationToken cancellationToken)
