@@ -184,6 +184,12 @@ public sealed partial class ChildProcess : IAsyncDisposable
         var reader = _process.StandardError;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
+            _options.OnStandardErrorLine?.Invoke(line);
+            if (_options.IsNoise?.Invoke(line) == true)
+            {
+                continue;
+            }
+
             lock (_stderrTail)
             {
                 _stderrTail.Enqueue(line);
@@ -192,8 +198,6 @@ public sealed partial class ChildProcess : IAsyncDisposable
                     _stderrTail.Dequeue();
                 }
             }
-
-            _options.OnStandardErrorLine?.Invoke(line);
         }
     }
 

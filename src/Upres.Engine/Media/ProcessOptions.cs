@@ -10,6 +10,9 @@ public sealed record ProcessOptions
     /// Called on the stderr pump's thread for every line (progress, showinfo).
     public Action<string>? OnStandardErrorLine { get; init; }
 
+    /// Lines for which this is true are not kept for error messages (per-frame chatter such as showinfo).
+    public Func<string, bool>? IsNoise { get; init; }
+
     /// How long a cancelled child gets to finish its file after SIGINT before it is killed.
     public TimeSpan GracefulStopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
