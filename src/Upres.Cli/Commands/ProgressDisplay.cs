@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 using Upres.Engine.Pipeline;
 
 namespace Upres.Cli.Commands;
@@ -33,7 +34,8 @@ internal static class ProgressDisplay
                 {
                     task.MaxValue = Math.Max(1, p.FramesTotal);
                     task.Value = p.FramesDone;
-                    task.State.Update<UpscaleProgress>("p", _ => p);
+                    task.State.Update<double>("fps", _ => p.FramesPerSecond);
+                    task.State.Update<double>("started", _ => 1);
                 });
                 result = await work(progress);
                 task.Value = task.MaxValue;
@@ -43,12 +45,15 @@ internal static class ProgressDisplay
 
     private sealed class FramesColumn : ProgressColumn
     {
-        public override Spectre.Console.Rendering.IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
         {
-            var p = task.State.Get<UpscaleProgress?>("p");
-            return p is null
-                ? new Text("starting")
-                : new Text(string.Create(CultureInfo.InvariantCulture, $"{p.FramesDone}/{p.FramesTotal} frames {p.FramesPerSecond:0.00} fps"));
+            if (task.State.Get<double>("started") == 0)
+            {
+                return new Text("starting");
+            }
+
+            var fps = task.State.Get<double>("fps");
+            return new Text(string.Create(CultureInfo.InvariantCulture, $"{task.Value:0}/{task.MaxValue:0} frames {fps:0.00} fps"));
         }
     }
 

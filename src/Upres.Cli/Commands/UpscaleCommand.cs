@@ -19,7 +19,7 @@ internal static class UpscaleCommand
                 var request = options.ToRequest(parse);
                 var engine = EngineOptionsFrom(parse, options);
                 using var upscaler = UpscaleEngine.Create(engine);
-                var result = await ProgressDisplay.RunAsync(
+                var result = await ProgressDisplay.RunAsync<UpscaleResult>(
                     Path.GetFileName(request.InputPath),
                     progress => upscaler.UpscaleAsync(request, progress, cancellationToken));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
