@@ -312,6 +312,36 @@ public class LayerTranslationTests
         }
     }
 
+    [Theory]
+    [InlineData(5, 7, 3)]
+    [InlineData(2, 3, 6)]
+    public void Input_framing_mirrors_like_the_binaries_even_when_the_pad_is_wider_than_the_image(int height, int width, int pad)
+    {
+        // With a network that passes its input through and an output window starting at the
+        // padded image's corner, the output shows the padding itself.
+        var input = RandomImage(3, height, width, seed: 11);
+        var onnx = NcnnToOnnxConverter.Convert(
+            NcnnNetwork.Parse("7767517\n1 1\nInput in 0 1 x\n"),
+            Array.Empty<byte>(),
+            new ConversionOptions(1, new InputFraming(pad, 2, ModelConsumesPadding: true, AddsNearestUpscaledInput: false)));
+        using var session = OnnxSession.Create(onnx);
+        var actual = session.Run(input, [1, 3, height, width], out var shape, CancellationToken.None);
+
+        Assert.Equal([1L, 3, height, width], shape);
+        static int Mirror(int i, int n) => Math.Clamp((n - 1) - Math.Abs(Math.Abs(i) - (n - 1)), 0, n - 1);
+        for (var c = 0; c < 3; c++)
+        {
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    var expected = input[(c * height * width) + (Mirror(y - pad, height) * width) + Mirror(x - pad, width)];
+                    Assert.Equal(expected, actual[(c * height * width) + (y * width) + x]);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void A_weight_file_longer_than_the_layers_need_is_rejected()
     {
