@@ -54,10 +54,11 @@ public sealed class VideoUpscaler : IVideoUpscaler
             if (frames == 0)
             {
                 throw new UpscaleException(UpscaleErrorCodes.NoFrames,
-                    "the decoder produced no frames (is the start past the end of the video?)");
+                    "the decoder produced no frames in the requested range: the start is past the end, or the video has no keyframe there to start decoding from");
             }
 
-            var seconds = timestamps.Seconds;
+            // With -t the filter graph (and showinfo) may see a few frames past the cut that the output drops.
+            var seconds = timestamps.Seconds.Take((int)frames).ToList();
             var video = encoded;
             if (seconds.Count == frames && !FrameTimestamps.IsConstantRate(seconds, FfprobeClient.Fraction(plan.NominalFrameRate) ?? 25))
             {
