@@ -34,8 +34,12 @@ public sealed class VideoUpscalerTests : IDisposable
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_clips.Directory), p => p.Contains(".upres-", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Variable_frame_rate_input_keeps_every_frame_at_its_own_time()
+    [Theory]
+    [InlineData("vfr-out.mp4", VideoCodec.H264)]
+    [InlineData("vfr-out.mov", VideoCodec.ProRes)]
+    [InlineData("vfr-out.webm", VideoCodec.Vp9)]
+    [InlineData("vfr-out.mkv", VideoCodec.Av1)]
+    public async Task Variable_frame_rate_input_keeps_every_frame_at_its_own_time(string outputName, VideoCodec codec)
     {
         // 12 frames at 25 fps, then a 0.3 s gap, then 8 more: ffmpeg's encoder alone would make this constant rate.
         var input = await _clips.MakeAsync("vfr.mkv",
@@ -43,9 +47,10 @@ public sealed class VideoUpscalerTests : IDisposable
             "-vf", "setpts='(N/25+if(gte(N,12),0.3,0))/TB'", "-fps_mode", "passthrough",
             "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2");
         var expected = await TestClips.FrameTimesAsync(input);
-        var output = _clips.PathFor("vfr-out.mp4");
+        var output = _clips.PathFor(outputName);
+        var request = new UpscaleRequest { InputPath = input, OutputPath = output, Codec = codec, Preset = codec switch { VideoCodec.Vp9 => "8", VideoCodec.Av1 => "12", _ => null } };
 
-        var result = await Upscaler().UpscaleAsync(new UpscaleRequest { InputPath = input, OutputPath = output }, null, CancellationToken.None);
+        var result = await Upscaler().UpscaleAsync(request, null, CancellationToken.None);
 
         var actual = await TestClips.FrameTimesAsync(output);
         Assert.Equal(20, result.Frames);
