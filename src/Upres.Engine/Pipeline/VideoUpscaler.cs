@@ -38,6 +38,16 @@ public sealed class VideoUpscaler : IVideoUpscaler
         _ = OutputPlanner.Plan(request, info, 1);
         using var upscaler = CreateUpscaler(request);
         var plan = OutputPlanner.Plan(request, info, upscaler.Scale, upscaler.Name.Contains("denoise", StringComparison.OrdinalIgnoreCase));
+        if (info.Video.FrameCount is null && request.StartMs is null && request.DurationMs is null && request.MaxFps is null
+            && _prober is FfprobeClient ffprobe)
+        {
+            // No count in the container (raw streams, some mkv/ts): count packets once so progress has a true total.
+            if (await ffprobe.CountFramesAsync(request.InputPath, info.Video.Index, cancellationToken).ConfigureAwait(false) is > 0 and var counted)
+            {
+                plan = plan with { EstimatedFrames = counted };
+            }
+        }
+
         var warnings = new List<string>(plan.Warnings);
 
         var output = Path.GetFullPath(request.OutputPath);

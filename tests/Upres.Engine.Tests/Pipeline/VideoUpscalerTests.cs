@@ -62,6 +62,21 @@ public sealed class VideoUpscalerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_raw_stream_without_a_frame_count_is_counted_so_progress_has_a_true_total()
+    {
+        var input = await _clips.MakeAsync("raw.h264", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25", "-frames:v", "12",
+            "-c:v", "libx264", "-preset", "ultrafast", "-f", "h264");
+        Assert.Null((await new FfprobeClient().ProbeAsync(input, CancellationToken.None)).Video!.FrameCount);
+        var reports = new List<UpscaleProgress>();
+
+        var result = await Upscaler().UpscaleAsync(new UpscaleRequest { InputPath = input, OutputPath = _clips.PathFor("raw.mkv") },
+            new SynchronousProgress<UpscaleProgress>(reports.Add), CancellationToken.None);
+
+        Assert.Equal(12, result.Frames);
+        Assert.All(reports, r => Assert.Equal(12, r.FramesTotal));
+    }
+
+    [Fact]
     public async Task Cancelling_leaves_no_output_no_temporary_files_and_no_ffmpeg_running()
     {
         var input = await _clips.ColourBarsAsync(seconds: 4);
