@@ -78,6 +78,14 @@ public sealed class TestDataSweepTests(ITestOutputHelper output) : IDisposable
         var outInfo = await new FfprobeClient().ProbeAsync(target, CancellationToken.None);
         Assert.Equal(info!.Audio.Count(), outInfo.Audio.Count());
         Assert.Equal(info.Subtitles.Count(), outInfo.Subtitles.Count());
+        if (info.Audio.FirstOrDefault() is { StartTime: { } audioStart } && info.Video!.StartTime is { } videoStart
+            && outInfo.Audio.First().StartTime is { } outAudioStart && outInfo.Video!.StartTime is { } outVideoStart)
+        {
+            // Audio and video stay in sync: the gap between their starts survives (within a frame and an audio packet).
+            var gap = (videoStart - audioStart).TotalSeconds;
+            Assert.InRange((outVideoStart - outAudioStart).TotalSeconds, gap - frame - 0.025, gap + frame + 0.025);
+        }
+
         var decodedWidth = info.Video!.Rotation is 90 or 270 ? info.Video.Height : info.Video.Width;
         Assert.Equal(decodedWidth * scale + ((decodedWidth * scale) & 1), outInfo.Video!.Width);
     }
