@@ -9,7 +9,7 @@ public static class OutputGeometry
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceHeight);
         var height = Even(targetHeight);
-        var width = Even((int)Math.Round((double)sourceWidth * targetHeight / sourceHeight, MidpointRounding.AwayFromZero));
+        var width = Even((int)Math.Round((double)sourceWidth * height / sourceHeight, MidpointRounding.AwayFromZero));
         return (width, height);
     }
 
