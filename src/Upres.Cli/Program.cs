@@ -1,4 +1,11 @@
 using System.CommandLine;
+using Upres.Cli.Commands;
 
-var root = new RootCommand("Upres: video super-resolution on your own machines");
+var root = new RootCommand("Upres: video super-resolution on your own machines")
+{
+    UpscaleCommand.Create(),
+    ModelsCommand.Create(),
+    DoctorCommand.Create(),
+    BenchCommand.Create(),
+};
 return await root.Parse(args).InvokeAsync();

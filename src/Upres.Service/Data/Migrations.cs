@@ -69,6 +69,7 @@ internal static class Migrations
             webhook_url TEXT,
             webhook_progress {int} NOT NULL DEFAULT 0,
             metadata_json TEXT,
+            dialect_data TEXT,
             progress {real} NOT NULL DEFAULT 0,
             frames_done {int} NOT NULL DEFAULT 0,
             frames_total {int} NOT NULL DEFAULT 0,

@@ -90,6 +90,14 @@ public sealed class UpresOptions
 
     public string TempDirectory => Path.Combine(DataDirectory, "tmp");
 
+    /// Inputs fetched from URLs (owned by their job, deleted with it).
+    public string InputsDirectory => Path.Combine(DataDirectory, "inputs");
+
+    /// Output pixels per second one worker produces, for estimates (measured on a 2-core CPU).
+    [ConfigurationKeyName("UPRES_ESTIMATE_PIXELS_PER_SECOND")]
+    [Range(1, 1e12)]
+    public double EstimatePixelsPerSecond { get; set; } = 600_000;
+
     private static string DefaultDataDirectory()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");

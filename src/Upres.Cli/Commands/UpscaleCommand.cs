@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+using Upres.Engine;
+using Upres.Engine.Pipeline;
+
+namespace Upres.Cli.Commands;
+
+internal static class UpscaleCommand
+{
+    public static Command Create()
+    {
+        var options = new UpscaleOptions();
+        var command = new Command("upscale", "Upscale a video file with a super-resolution model");
+        options.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var request = options.ToRequest(parse);
+                var engine = EngineOptionsFrom(parse, options);
+                using var upscaler = UpscaleEngine.Create(engine);
+                var result = await ProgressDisplay.RunAsync<UpscaleResult>(
+                    Path.GetFileName(request.InputPath),
+                    progress => upscaler.UpscaleAsync(request, progress, cancellationToken));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"wrote {result.OutputPath}: {result.Width}x{result.Height}, {result.Frames} frames, {result.Duration.TotalSeconds:0.###} s, {result.FrameRate:0.###} fps"));
+                return ExitCodes.Ok;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("cancelled; no output was written");
+                return ExitCodes.Cancelled;
+            }
+            catch (UpscaleException e)
+            {
+                Console.Error.WriteLine($"error [{e.Code}]: {e.Message}");
+                return CliErrors.ExitCodeFor(e.Code);
+            }
+        });
+        return command;
+    }
+
+    private static EngineOptions EngineOptionsFrom(ParseResult parse, UpscaleOptions options) => new()
+    {
+        Threads = parse.GetValue(options.Threads),
+        Provider = parse.GetValue(options.Provider) ?? "cpu",
+    };
+}
