@@ -1,9 +1,13 @@
+using Microsoft.Extensions.Options;
+using Upres.Service.Billing;
 using Upres.Service.Dialects;
 
 namespace Upres.Service.Tests.Dialects;
 
 public class CommonDialectTests
 {
+    private static readonly PriceTable Table = new(Options.Create(new PriceTableOptions()));
+
     [Theory]
     [InlineData("Bearer abc123", "abc123")]
     [InlineData("bearer abc123", "abc123")]
@@ -55,14 +59,14 @@ public class CommonDialectTests
     [InlineData(1920, 1080, 90, 8)]
     [InlineData(2560, 1440, 120, 12)]
     [InlineData(4320, 7680, 61, 16)]
-    public void The_price_table_is_HitPaw_s_table_per_minute(int w, int h, double fps, decimal perMinute) =>
-        Assert.Equal(perMinute, ResolutionFpsPriceTable.HitPaw.Credits(new PriceQuery(60, w, h, fps)));
+    public void The_one_price_table_has_HitPaw_s_brackets_and_ratios(int w, int h, double fps, decimal perMinute) =>
+        Assert.Equal(60 * perMinute, Table.Quote(new PriceQuery(60, w, h, fps)).Credits);
 
     [Fact]
     public void Beyond_8K_there_is_no_price()
     {
-        Assert.Null(ResolutionFpsPriceTable.HitPaw.Credits(new PriceQuery(60, 7682, 4320, 30)));
-        Assert.Equal(0.5m, ResolutionFpsPriceTable.HitPaw.Credits(new PriceQuery(30, 1280, 720, 24)));
+        Assert.Null(Table.Find(7682, 4320, 30));
+        Assert.Equal(30, Table.Quote(new PriceQuery(30, 1280, 720, 24)).Credits);
     }
 
     [Theory]
@@ -77,15 +81,17 @@ public class CommonDialectTests
     public void A_preview_is_at_most_five_seconds_from_the_start_position()
     {
         var spec = new DialectJobSpec { Dialect = "x", InputVideoId = "v", Preview = true, StartMs = 2000, DurationMs = 60_000 };
-        Assert.Equal((2000L, 5000L), spec.EffectiveTrim());
-        Assert.Equal((2000L, 1000L), (spec with { DurationMs = 1000 }).EffectiveTrim());
-        Assert.Equal(((long?)null, 5000L), (spec with { StartMs = null, DurationMs = null }).EffectiveTrim());
+        Assert.Equal((2000L, 5000L), spec.ToJobSpec().EffectiveTrim());
+        Assert.Equal((2000L, 1000L), (spec with { DurationMs = 1000 }).ToJobSpec().EffectiveTrim());
+        Assert.Equal(((long?)null, 5000L), (spec with { StartMs = null, DurationMs = null }).ToJobSpec().EffectiveTrim());
     }
 
     [Fact]
     public void Without_sr_no_model_reaches_the_engine()
     {
         var spec = new DialectJobSpec { Dialect = "x", InputVideoId = "v", UseSr = false, Width = 1920, Height = 1080 };
-        Assert.Null(spec.ToUpscaleRequest("/a", "/b").Model);
+        var job = spec.ToJobSpec();
+        Assert.False(job.UseSr);
+        Assert.Null(job.ToUpscaleRequest("/a", "/b", Plans.For(job, 640, 360, 25, 2)).Model);
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Upres.Engine.Pipeline;
+using Upres.Service.Billing;
 using Upres.Service.Dialects;
+using Upres.Service.Jobs;
 using Upres.Service.Dialects.HitPaw;
 
 namespace Upres.Service.Tests.Dialects;
@@ -37,7 +40,7 @@ public class HitPawDialectTests
         Assert.True(v.IsValid);
         Assert.Null(HitPawDialect.CheckSupported(v.Value, NoFaceModels));
         var spec = HitPawDialect.ToSpec(v.Value);
-        var u = spec.ToUpscaleRequest("/a", "/b.mp4");
+        var u = spec.ToJobSpec();
         Assert.Equal((1920, 1080), (u.Width, u.Height));
         Assert.Equal(DialectModels.RealWorld, u.Model);
         Assert.Equal(1, u.Denoise);
@@ -168,12 +171,12 @@ public class HitPawDialectTests
     }
 
     [Theory]
-    [InlineData(DialectJobState.Queued, "WAITING")]
-    [InlineData(DialectJobState.Processing, "CONVERTING")]
-    [InlineData(DialectJobState.Completed, "COMPLETED")]
-    [InlineData(DialectJobState.Failed, "ERROR")]
-    [InlineData(DialectJobState.Cancelled, "ERROR")]
-    public void States_use_the_documented_words(DialectJobState state, string word) => Assert.Equal(word, HitPawDialect.Status(state));
+    [InlineData(JobStatus.Queued, "WAITING")]
+    [InlineData(JobStatus.Processing, "CONVERTING")]
+    [InlineData(JobStatus.Completed, "COMPLETED")]
+    [InlineData(JobStatus.Failed, "ERROR")]
+    [InlineData(JobStatus.Cancelled, "ERROR")]
+    public void States_use_the_documented_words(JobStatus state, string word) => Assert.Equal(word, HitPawDialect.Status(state));
 
     [Fact]
     public void Webhook_and_query_bodies_use_the_documented_names()
@@ -189,10 +192,15 @@ public class HitPawDialectTests
     {
         var r = HitPawDialect.Validate(DocumentExample).Value!;
 
-        var q = HitPawDialect.Quote(r, TimeSpan.FromSeconds(90), 25);
-        Assert.Equal(new PriceQuery(90, 1920, 1080, 25), q);
-        Assert.Equal(3m, ResolutionFpsPriceTable.HitPaw.Credits(q));
-        Assert.Equal(6m, ResolutionFpsPriceTable.HitPaw.Credits(HitPawDialect.Quote(r, TimeSpan.FromSeconds(90), 50)));
-        Assert.Equal(12m, ResolutionFpsPriceTable.HitPaw.Credits(HitPawDialect.Quote(r, TimeSpan.FromSeconds(90), 120)));
+        var spec = HitPawDialect.ToSpec(r);
+        var billing = DialectBilling.ByDuration(spec.CatalogModel);
+        var table = new PriceTable(Options.Create(new PriceTableOptions()));
+
+        var q = billing(Plans.For(spec.ToJobSpec(), 640, 360, 25, 89.5));
+        Assert.Equal(new PriceQuery(90, 1920, 1080, 25, DialectModels.RealWorld), q);
+        // 1080p: 2, 4, 8 per unit of time in the three frame-rate brackets, as in HitPaw's table.
+        Assert.Equal(180, table.Quote(q).Credits);
+        Assert.Equal(360, table.Quote(billing(Plans.For(spec.ToJobSpec(), 640, 360, 50, 90))).Credits);
+        Assert.Equal(720, table.Quote(billing(Plans.For(spec.ToJobSpec(), 640, 360, 120, 90))).Credits);
     }
 }

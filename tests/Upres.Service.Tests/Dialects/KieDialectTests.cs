@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Upres.Service.Billing;
 using Upres.Service.Dialects;
+using Upres.Service.Jobs;
 using Upres.Service.Dialects.KieAi;
 
 namespace Upres.Service.Tests.Dialects;
@@ -30,7 +32,7 @@ public class KieDialectTests
         Assert.Equal(2, spec.Scale);
         Assert.Equal("https://your-domain.com/api/callback", spec.WebhookUrl);
         Assert.Equal("https://file.aiquickdraw.com/custom-page/akr/section-images/1758166466095hvbwkrpw.mp4", spec.InputUrl);
-        var u = spec.ToUpscaleRequest("/a", "/b");
+        var u = spec.ToJobSpec();
         Assert.Equal(2, u.Scale);
         Assert.Null(u.Width);
         Assert.Equal(DialectModels.RealWorld, u.Model);
@@ -111,12 +113,12 @@ public class KieDialectTests
         Assert.Equal(ok, KieDialect.CheckInput(size, format) is null);
 
     [Theory]
-    [InlineData(DialectJobState.Queued, "waiting")]
-    [InlineData(DialectJobState.Processing, "generating")]
-    [InlineData(DialectJobState.Completed, "success")]
-    [InlineData(DialectJobState.Failed, "fail")]
-    [InlineData(DialectJobState.Cancelled, "fail")]
-    public void States_use_the_unified_query_words(DialectJobState state, string word) => Assert.Equal(word, KieDialect.State(state));
+    [InlineData(JobStatus.Queued, "waiting")]
+    [InlineData(JobStatus.Processing, "generating")]
+    [InlineData(JobStatus.Completed, "success")]
+    [InlineData(JobStatus.Failed, "fail")]
+    [InlineData(JobStatus.Cancelled, "fail")]
+    public void States_use_the_unified_query_words(JobStatus state, string word) => Assert.Equal(word, KieDialect.State(state));
 
     [Fact]
     public void Task_ids_round_trip_and_foreign_ids_are_not_found()
@@ -154,6 +156,8 @@ public class KieDialectTests
     public void Billing_is_on_input_duration_at_the_scaled_size()
     {
         var r = KieDialect.Validate(DocumentExample).Value!;
-        Assert.Equal(new PriceQuery(3, 1280, 720, 30), KieDialect.Quote(r, TimeSpan.FromSeconds(2.2), 640, 360, 30));
+        var spec = KieDialect.ToSpec(r, DocumentExample);
+        Assert.Equal(new PriceQuery(3, 1280, 720, 30, DialectModels.RealWorld),
+            DialectBilling.ByDuration(spec.CatalogModel)(Plans.For(spec.ToJobSpec(), 640, 360, 30, 2.2)));
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Upres.Engine.Pipeline;
+using Upres.Service.Billing;
 using Upres.Service.Dialects;
+using Upres.Service.Jobs;
 using Upres.Service.Dialects.Kokoon;
 
 namespace Upres.Service.Tests.Dialects;
@@ -66,7 +68,7 @@ public class KokoonDialectTests
     {
         var r = KokoonDialect.Validate(DocumentExample).Value!;
         var spec = KokoonDialect.ToSpec(r, "trimmed-vid");
-        var u = spec.ToUpscaleRequest("/in.mp4", "/out.mp4");
+        var u = spec.ToJobSpec();
 
         Assert.Equal("trimmed-vid", spec.InputVideoId);
         Assert.Equal(DialectModels.RealWorld, u.Model);
@@ -83,7 +85,7 @@ public class KokoonDialectTests
     public void Without_use_trim_orig_the_range_reaches_the_engine_in_milliseconds()
     {
         var r = KokoonDialect.Validate(With("use_trim_orig", false)).Value!;
-        var u = KokoonDialect.ToSpec(r, r.Vid).ToUpscaleRequest("/in.mp4", "/out.mp4");
+        var u = KokoonDialect.ToSpec(r, r.Vid).ToJobSpec();
 
         Assert.Equal(2000, u.StartMs);
         Assert.Equal(1000, u.DurationMs);
@@ -115,7 +117,7 @@ public class KokoonDialectTests
         var spec = KokoonDialect.ToSpec(KokoonDialect.Validate(With("use_sr", false)).Value!, "v");
 
         Assert.False(spec.UseSr);
-        Assert.Null(spec.ToUpscaleRequest("/a", "/b").Model);
+        Assert.False(spec.ToJobSpec().UseSr);
         Assert.Equal(1920, spec.Width);
     }
 
@@ -126,10 +128,11 @@ public class KokoonDialectTests
         var node = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
         node["duration"] = 0;
         node["use_trim_orig"] = false;
-        var u = KokoonDialect.ToSpec(KokoonDialect.Validate(node.ToJsonString()).Value!, "v").ToUpscaleRequest("/a", "/b");
+        var u = KokoonDialect.ToSpec(KokoonDialect.Validate(node.ToJsonString()).Value!, "v").ToJobSpec();
 
         Assert.Equal(2000, u.StartMs);
-        Assert.Equal(DialectJobSpec.PreviewMs, u.DurationMs);
+        Assert.True(u.Preview);
+        Assert.Equal((2000L, JobSpec.PreviewMs), u.EffectiveTrim());
     }
 
     [Fact]
@@ -237,13 +240,16 @@ public class KokoonDialectTests
     public void Billing_is_on_the_processed_range()
     {
         var r = KokoonDialect.Validate(With("use_trim_orig", false)).Value!;
-        var q = KokoonDialect.Quote(KokoonDialect.ToSpec(r, r.Vid), TimeSpan.FromSeconds(10), 25);
+        static PriceQuery Quote(KokoonTaskRequest r, double seconds)
+        {
+            var spec = KokoonDialect.ToSpec(r, r.Vid);
+            return DialectBilling.ByDuration(spec.CatalogModel)(Plans.For(spec.ToJobSpec(), 640, 360, 25, seconds));
+        }
 
-        Assert.Equal(new PriceQuery(1, 1920, 1080, 25), q);
+        Assert.Equal(new PriceQuery(1, 1920, 1080, 25, DialectModels.RealWorld), Quote(r, 10));
         var whole = r with { StartPos = 0, Duration = 0 };
-        Assert.Equal(10, KokoonDialect.Quote(KokoonDialect.ToSpec(whole, r.Vid), TimeSpan.FromSeconds(9.2), 25).BillableSeconds);
-        var preview = whole with { TaskType = "SR_PREVIEW" };
-        Assert.Equal(5, KokoonDialect.Quote(KokoonDialect.ToSpec(preview, r.Vid), TimeSpan.FromSeconds(60), 25).BillableSeconds);
+        Assert.Equal(10, Quote(whole, 9.2).BillableSeconds);
+        Assert.Equal(5, Quote(whole with { TaskType = "SR_PREVIEW" }, 60).BillableSeconds);
     }
 
     [Fact]
@@ -277,10 +283,10 @@ public class KokoonDialectTests
     }
 
     [Theory]
-    [InlineData(DialectJobState.Queued, "waiting")]
-    [InlineData(DialectJobState.Processing, "processing")]
-    [InlineData(DialectJobState.Completed, "completed")]
-    [InlineData(DialectJobState.Failed, "failed")]
-    [InlineData(DialectJobState.Cancelled, "cancelled")]
-    public void Result_video_states(DialectJobState state, string word) => Assert.Equal(word, KokoonDialect.State(state));
+    [InlineData(JobStatus.Queued, "waiting")]
+    [InlineData(JobStatus.Processing, "processing")]
+    [InlineData(JobStatus.Completed, "completed")]
+    [InlineData(JobStatus.Failed, "failed")]
+    [InlineData(JobStatus.Cancelled, "cancelled")]
+    public void Result_video_states(JobStatus state, string word) => Assert.Equal(word, KokoonDialect.State(state));
 }

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Upres.Service.Billing;
 using Upres.Service.Dialects;
+using Upres.Service.Jobs;
 using Upres.Service.Dialects.Mingyan;
 
 namespace Upres.Service.Tests.Dialects;
@@ -33,7 +36,7 @@ public class MingyanDialectTests
         var v = MingyanDialect.Validate(JsonSerializer.Serialize(new MingyanCreateRequest(model, "http://host/a.mp4")));
 
         Assert.True(v.IsValid);
-        var request = MingyanDialect.ToSpec(v.Value).ToUpscaleRequest("/in.mp4", "/out.mp4");
+        var request = MingyanDialect.ToSpec(v.Value).ToJobSpec();
         Assert.Equal(height, request.Height);
         Assert.Null(request.Width);
         Assert.Equal(fpsCap, request.MaxFps);
@@ -89,12 +92,12 @@ public class MingyanDialectTests
     }
 
     [Theory]
-    [InlineData(DialectJobState.Queued, "queued")]
-    [InlineData(DialectJobState.Processing, "processing")]
-    [InlineData(DialectJobState.Completed, "completed")]
-    [InlineData(DialectJobState.Failed, "failed")]
-    [InlineData(DialectJobState.Cancelled, "failed")]
-    public void States_use_the_documented_words(DialectJobState state, string word) =>
+    [InlineData(JobStatus.Queued, "queued")]
+    [InlineData(JobStatus.Processing, "processing")]
+    [InlineData(JobStatus.Completed, "completed")]
+    [InlineData(JobStatus.Failed, "failed")]
+    [InlineData(JobStatus.Cancelled, "failed")]
+    public void States_use_the_documented_words(JobStatus state, string word) =>
         Assert.Equal(word, MingyanDialect.StatusWord(state));
 
     [Theory]
@@ -104,7 +107,9 @@ public class MingyanDialectTests
     [InlineData(9.5, 10)]
     public void Billing_is_per_input_second_rounded_up_with_a_one_second_minimum(double seconds, long billed)
     {
-        var q = MingyanDialect.Quote(MingyanModel.Find("superResolution-2k-highfps")!, TimeSpan.FromSeconds(seconds), 640, 360);
+        var model = MingyanModel.Find("superResolution-2k-highfps")!;
+        var spec = MingyanDialect.ToSpec(new MingyanCreateRequest(model.Name, "http://h/a.mp4")).ToJobSpec();
+        var q = MingyanDialect.Billing(model)(Plans.For(spec, 640, 360, 24, seconds));
 
         Assert.Equal(billed, q.BillableSeconds);
         Assert.Equal((2560, 1440), (q.OutputWidth, q.OutputHeight));
@@ -114,10 +119,14 @@ public class MingyanDialectTests
     [Fact]
     public void The_tier_not_the_file_sets_the_fps_price_bracket()
     {
-        var low = MingyanDialect.Quote(MingyanModel.Find("superResolution-1080p-lowfps")!, TimeSpan.FromSeconds(60), 640, 360);
-        var high = MingyanDialect.Quote(MingyanModel.Find("superResolution-1080p-highfps")!, TimeSpan.FromSeconds(60), 640, 360);
+        var table = new PriceTable(Options.Create(new PriceTableOptions()));
+        var low = MingyanModel.Find("superResolution-1080p-lowfps")!;
+        var high = MingyanModel.Find("superResolution-1080p-highfps")!;
+        // The same 24 fps file: the tier, not the file, decides the frame-rate bracket.
+        var plan = Plans.For(MingyanDialect.ToSpec(new MingyanCreateRequest(low.Name, "http://h/a.mp4")).ToJobSpec(), 640, 360, 24, 60);
 
-        Assert.True(ResolutionFpsPriceTable.HitPaw.Credits(high) > ResolutionFpsPriceTable.HitPaw.Credits(low));
+        Assert.Equal(120, table.Quote(MingyanDialect.Billing(low)(plan)).Credits);
+        Assert.Equal(240, table.Quote(MingyanDialect.Billing(high)(plan)).Credits);
     }
 
     [Fact]

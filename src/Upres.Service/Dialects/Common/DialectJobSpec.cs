@@ -1,4 +1,5 @@
 using Upres.Engine.Pipeline;
+using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects;
 
@@ -28,7 +29,7 @@ public sealed record DialectJobSpec
     public long? StartMs { get; init; }
     public long? DurationMs { get; init; }
 
-    /// A short preview clip of at most PreviewMs from StartMs.
+    /// A short preview clip of at most JobSpec.PreviewMs from StartMs.
     public bool Preview { get; init; }
 
     public VideoCodec Codec { get; init; } = VideoCodec.H264;
@@ -50,42 +51,26 @@ public sealed record DialectJobSpec
     /// The vendor request as received (kie.ai echoes it as `param`).
     public string? VendorRequestJson { get; init; }
 
-    public const long PreviewMs = 5_000;
-
     public string? CatalogModel => UseSr ? ModelOverride ?? DialectModels.CatalogName(Family) : null;
 
-    /// The trim that reaches the engine, with the preview cap applied.
-    public (long? StartMs, long? DurationMs) EffectiveTrim()
+    /// The core's normalized request. The classical filter has no engine field yet and travels in
+    /// the dialect data (see docs/dialects.md).
+    public JobSpec ToJobSpec() => new()
     {
-        if (!Preview)
-        {
-            return (StartMs, DurationMs);
-        }
-
-        var duration = DurationMs is > 0 ? Math.Min(DurationMs.Value, PreviewMs) : PreviewMs;
-        return (StartMs, duration);
-    }
-
-    public UpscaleRequest ToUpscaleRequest(string inputPath, string outputPath)
-    {
-        var (start, duration) = EffectiveTrim();
-        return new UpscaleRequest
-        {
-            InputPath = inputPath,
-            OutputPath = outputPath,
-            Model = CatalogModel,
-            Scale = Width is null && Height is null ? Scale : null,
-            Width = Width,
-            Height = Height,
-            Fit = Fit,
-            StartMs = start,
-            DurationMs = duration,
-            MaxFps = MaxFps,
-            Codec = Codec,
-            Container = Container,
-            Deinterlace = Deinterlace,
-            Denoise = Denoise,
-            FilmGrain = FilmGrain,
-        };
-    }
+        Model = CatalogModel,
+        UseSr = UseSr,
+        Scale = Width is null && Height is null ? Scale : null,
+        Width = Width,
+        Height = Height,
+        Fit = Fit,
+        StartMs = StartMs,
+        DurationMs = DurationMs,
+        MaxFps = MaxFps,
+        Preview = Preview,
+        Codec = Codec,
+        Container = Container,
+        Deinterlace = Deinterlace,
+        Denoise = Denoise,
+        FilmGrain = FilmGrain,
+    };
 }

@@ -1,4 +1,5 @@
 using Upres.Engine.Pipeline;
+using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.HitPaw;
 
@@ -134,16 +135,12 @@ public static class HitPawDialect
         static DialectProblem Rejected(string message) => new(ProblemKind.InputRejected, message, "video_url");
     }
 
-    /// Credits per minute of video by output resolution and the source's frame-rate bracket.
-    public static PriceQuery Quote(HitPawExportRequest request, TimeSpan inputDuration, double sourceFps) =>
-        new(PriceQuery.BillableSecondsOf(inputDuration), request.Width, request.Height, sourceFps);
-
-    public static string Status(DialectJobState state) => state switch
+    public static string Status(JobStatus state) => state switch
     {
-        DialectJobState.Queued => "WAITING",
-        DialectJobState.Processing => "CONVERTING",
-        DialectJobState.Completed => "COMPLETED",
-        DialectJobState.Failed or DialectJobState.Cancelled => "ERROR",
+        JobStatus.Queued => "WAITING",
+        JobStatus.Processing => "CONVERTING",
+        JobStatus.Completed => "COMPLETED",
+        JobStatus.Failed or JobStatus.Cancelled => "ERROR",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 

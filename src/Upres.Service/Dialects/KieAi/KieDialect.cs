@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.KieAi;
 
@@ -106,19 +107,12 @@ public static class KieDialect
                 $"input.video_url: format '{formatName}' is not supported; use video/mp4, video/quicktime or video/x-matroska", "input.video_url");
     }
 
-    /// Billed on the input duration at the output size and the source rate.
-    public static PriceQuery Quote(KieCreateTaskRequest request, TimeSpan inputDuration, int sourceWidth, int sourceHeight, double sourceFps)
+    public static string State(JobStatus state) => state switch
     {
-        var (w, h) = OutputGeometry.Scaled(sourceWidth, sourceHeight, Factor(request));
-        return new PriceQuery(PriceQuery.BillableSecondsOf(inputDuration), w, h, sourceFps);
-    }
-
-    public static string State(DialectJobState state) => state switch
-    {
-        DialectJobState.Queued => "waiting",
-        DialectJobState.Processing => "generating",
-        DialectJobState.Completed => "success",
-        DialectJobState.Failed or DialectJobState.Cancelled => "fail",
+        JobStatus.Queued => "waiting",
+        JobStatus.Processing => "generating",
+        JobStatus.Completed => "success",
+        JobStatus.Failed or JobStatus.Cancelled => "fail",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 

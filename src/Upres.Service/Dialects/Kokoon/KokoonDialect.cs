@@ -1,5 +1,6 @@
 using System.Globalization;
 using Upres.Engine.Pipeline;
+using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.Kokoon;
 
@@ -133,17 +134,6 @@ public static class KokoonDialect
         };
     }
 
-    /// Billed on the processed duration (the trimmed range or preview), at the output size and the
-    /// source frame rate, rounded up to whole seconds with 1 s minimum like every Upres job.
-    public static PriceQuery Quote(DialectJobSpec spec, TimeSpan sourceDuration, double sourceFps)
-    {
-        var (start, duration) = spec.EffectiveTrim();
-        var remaining = Math.Max(0, sourceDuration.TotalMilliseconds - (start ?? 0));
-        var processedMs = duration is > 0 ? Math.Min(duration.Value, remaining) : remaining;
-        return new PriceQuery(PriceQuery.BillableSecondsOf(TimeSpan.FromMilliseconds(processedMs)),
-            spec.Width ?? 0, spec.Height ?? 0, sourceFps);
-    }
-
     /// A range that starts past the end of the video is refused before any work is queued.
     public static DialectProblem? CheckRange(KokoonTaskRequest request, TimeSpan sourceDuration) =>
         request.StartPos > 0 && request.StartPos >= sourceDuration.TotalMilliseconds
@@ -151,13 +141,13 @@ public static class KokoonDialect
                 $"start_pos {request.StartPos} ms is beyond the video's duration of {sourceDuration.TotalMilliseconds:0} ms")
             : null;
 
-    public static string State(DialectJobState state) => state switch
+    public static string State(JobStatus state) => state switch
     {
-        DialectJobState.Queued => "waiting",
-        DialectJobState.Processing => "processing",
-        DialectJobState.Completed => "completed",
-        DialectJobState.Failed => "failed",
-        DialectJobState.Cancelled => "cancelled",
+        JobStatus.Queued => "waiting",
+        JobStatus.Processing => "processing",
+        JobStatus.Completed => "completed",
+        JobStatus.Failed => "failed",
+        JobStatus.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 

@@ -1,4 +1,6 @@
 using Upres.Engine.Pipeline;
+using Upres.Service.Billing;
+using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.Mingyan;
 
@@ -48,20 +50,16 @@ public static class MingyanDialect
                 $"source frame rate {sourceFps:0.##} fps is above the highfps tier's 120 fps limit", "videoUrl")
             : null;
 
-    /// Per input second, rounded up, at least 1 s, at the tier's output height and nominal fps.
-    public static PriceQuery Quote(MingyanModel model, TimeSpan inputDuration, int sourceWidth, int sourceHeight)
-    {
-        var (w, h) = OutputGeometry.KeepAspectForHeight(sourceWidth, sourceHeight, model.Height);
-        return new PriceQuery(PriceQuery.BillableSecondsOf(inputDuration), w, h, model.NominalFps);
-    }
+    /// Per input second, rounded up, at least 1 s, at the tier's size and nominal frame rate.
+    public static Func<OutputPlan, PriceQuery> Billing(MingyanModel model) => DialectBilling.ByTier(model.NominalFps, DialectModels.RealWorld);
 
-    public static string StatusWord(DialectJobState state) => state switch
+    public static string StatusWord(JobStatus state) => state switch
     {
-        DialectJobState.Queued => "queued",
-        DialectJobState.Processing => "processing",
-        DialectJobState.Completed => "completed",
+        JobStatus.Queued => "queued",
+        JobStatus.Processing => "processing",
+        JobStatus.Completed => "completed",
         // The vocabulary has no cancelled; a cancelled task is one that will not complete.
-        DialectJobState.Failed or DialectJobState.Cancelled => "failed",
+        JobStatus.Failed or JobStatus.Cancelled => "failed",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
