@@ -8,7 +8,20 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Upres.Service.Accounts;
 using Upres.Service.Data;
+using Upres.Engine;
+using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Upres.Service.Billing;
 using Upres.Service.Health;
+using Upres.Service.Jobs;
+using Upres.Service.Metrics;
+using Upres.Service.Security;
+using Upres.Service.Storage;
+using Upres.Service.Uploads;
+using Upres.Service.Web;
+using Upres.Service.Webhooks;
 
 namespace Upres.Service.Hosting;
 
@@ -49,6 +62,48 @@ public static class UpresServiceRegistration
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddScoped<CurrentAccount>();
         services.AddSingleton<AdminKeyFilter>();
+
+        // Engine: the real pipeline and prober. Tests and other hosts may register their own first.
+        services.TryAddSingleton<IVideoUpscaler>(_ => UpscaleEngine.Create(new EngineOptions()));
+        services.TryAddSingleton<IMediaProber>(_ => EngineProber.Create());
+
+        services.AddOptions<MediaLimitsOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PriceTableOptions>().BindConfiguration("UPRES_PRICING");
+        services.AddSingleton(sp => new FetchAllowList(sp.GetRequiredService<IOptions<UpresOptions>>().Value.FetchAllow));
+        services.AddSingleton(sp => new UrlGuard(sp.GetRequiredService<FetchAllowList>()));
+        services.AddSingleton<UrlFetcher>();
+        services.AddSingleton<MediaGuard>();
+        services.AddSingleton<PriceTable>();
+        services.AddSingleton<ModelOffers>();
+        services.AddSingleton<PublicBaseUrl>();
+        services.AddSingleton<ResultLinks>();
+        services.AddSingleton<UpresMetrics>();
+        services.AddSingleton<IUploadStore, SqlUploadStore>();
+        services.AddSingleton<UploadReceiver>();
+        services.AddSingleton<IJobStore, SqlJobStore>();
+        services.AddSingleton<JobQueueSignal>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<JobService>();
+        services.AddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.AddSingleton<IWebhookPayloadFormatter, NativeWebhookFormatter>();
+        services.AddSingleton<WebhookPayloads>();
+        services.AddSingleton<WebhookOutboxWriter>();
+        services.AddHostedService<JobWorker>();
+        services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<RetentionService>();
+
+        var options = new UpresOptions();
+        builder.Configuration.Bind(options);
+        services.AddUpresRateLimits(options);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Small by default; the upload endpoints raise their own limit.
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+        });
         services.AddOpenApi();
         return builder;
     }
@@ -57,11 +112,17 @@ public static class UpresServiceRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();
+        app.MapMetrics();
+        app.MapWebPage();
         app.MapAdmin();
+        app.MapResults();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().WithTags("Native API");
         v1.MapAccounts();
+        v1.MapUploads();
+        v1.MapJobs();
         return app;
     }
 }

@@ -79,8 +79,9 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         return await GetAsync(c, null, jobId, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery q, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken)
     {
+        var q = query;
         var sql = "SELECT * FROM jobs WHERE account_id = @AccountId AND deleted_at IS NULL";
         if (q.Status is not null)
         {
@@ -150,10 +151,11 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         return null;
     }
 
-    public async Task<LeaseState> HeartbeatAsync(string jobId, string leaseToken, TimeSpan lease, JobProgressUpdate? p, CancellationToken cancellationToken)
+    public async Task<LeaseState> HeartbeatAsync(string jobId, string leaseToken, TimeSpan lease, JobProgressUpdate? progress, CancellationToken cancellationToken)
     {
         var now = clock.Ms();
         await using var c = await db.OpenAsync(cancellationToken);
+        var p = progress;
         var sql = p is null
             ? "UPDATE jobs SET lease_expires_at = @until WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing' RETURNING cancel_requested"
             : """

@@ -58,6 +58,11 @@ public sealed class UpresTestServer : IAsyncDisposable
                 builder.Configuration[k] = v;
             }
 
+            if (InterimProber.Needed)
+            {
+                builder.Services.AddSingleton<Upres.Engine.Media.IMediaProber, InterimProber>();
+            }
+
             configure?.Invoke(builder);
         });
         await app.StartAsync();
