@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Upres.Service.Accounts;
 using Upres.Service.Data;
+using Upres.Service.Dialects;
 using Upres.Engine;
 using Upres.Engine.Media;
 using Upres.Engine.Pipeline;
@@ -91,6 +92,7 @@ public static class UpresServiceRegistration
         services.AddHostedService<JobWorker>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<RetentionService>();
+        services.AddUpresDialects();
 
         var options = new UpresOptions();
         builder.Configuration.Bind(options);
@@ -123,6 +125,7 @@ public static class UpresServiceRegistration
         v1.MapAccounts();
         v1.MapUploads();
         v1.MapJobs();
+        app.MapUpresDialects();
         return app;
     }
 }
