@@ -66,7 +66,7 @@ public static class UpresServiceRegistration
 
         // Engine: the real pipeline and prober. Tests and other hosts may register their own first.
         services.TryAddSingleton<IVideoUpscaler>(_ => UpscaleEngine.Create(new EngineOptions()));
-        services.TryAddSingleton<IMediaProber>(_ => EngineProber.Create());
+        services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient());
 
         services.AddOptions<MediaLimitsOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PriceTableOptions>().BindConfiguration("UPRES_PRICING");
@@ -75,6 +75,7 @@ public static class UpresServiceRegistration
         services.AddSingleton<UrlFetcher>();
         services.AddSingleton<MediaGuard>();
         services.AddSingleton<PriceTable>();
+        services.TryAddSingleton(Upres.Engine.Models.ModelCatalog.Default);
         services.AddSingleton<ModelOffers>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<ResultLinks>();

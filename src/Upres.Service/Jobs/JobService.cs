@@ -32,9 +32,16 @@ public sealed class JobService(
     public async Task<JobCreation> CreateAsync(NewJob request, CancellationToken cancellationToken)
     {
         var spec = request.Spec;
-        if (spec.Model is not null)
+        if (spec.Model is { } requested)
         {
-            spec = spec with { Model = models.Resolve(spec.Model) ?? throw new ServiceException(Errors.UnknownModel(spec.Model)) };
+            try
+            {
+                spec = spec with { Model = models.Resolve(spec.Model, spec.Scale ?? 2) };
+            }
+            catch (KeyNotFoundException)
+            {
+                throw new ServiceException(Errors.UnknownModel(requested));
+            }
         }
 
         JobSpecValidator.Validate(spec, models.ModelNames);

@@ -56,13 +56,6 @@ public sealed partial class JobWorker(
 
     private async Task RunAsync(JobRecord job, string lease, CancellationToken stoppingToken)
     {
-        if (job.Attempts > job.MaxAttempts)
-        {
-            await store.FailAsync(job.Id, lease, "attempts_exhausted",
-                $"The job stopped its worker {job.Attempts - 1} times without finishing; it was given up after {job.MaxAttempts} attempts.", CancellationToken.None);
-            return;
-        }
-
         if (job.CancelRequested)
         {
             await store.FinishCancelledAsync(job.Id, lease, CancellationToken.None);

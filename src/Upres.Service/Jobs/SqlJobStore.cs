@@ -126,11 +126,23 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             var now = clock.Ms();
             var token = Ids.New("lease");
             await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+
+            // A job whose worker died holding it on its last attempt is given up, not retried again.
+            var exhausted = await c.QueryAsync<string>(new CommandDefinition(
+                "SELECT id FROM jobs WHERE status = 'processing' AND lease_expires_at < @now AND attempts >= max_attempts AND deleted_at IS NULL LIMIT 20",
+                new { now }, tx, cancellationToken: cancellationToken));
+            foreach (var deadId in exhausted.ToList())
+            {
+                var dead = (await GetAsync(c, tx, deadId, cancellationToken))!;
+                await EndInTransactionAsync(c, tx, dead, null, "failed", ", error_code = 'attempts_exhausted', error_message = @message",
+                    new { message = $"The job's worker stopped {dead.Attempts} times before it finished; it was given up after {dead.MaxAttempts} attempts." },
+                    false, WebhookEvents.Failed, now, cancellationToken);
+            }
             var id = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
                 $"SELECT id FROM jobs WHERE {Claimable} ORDER BY id LIMIT 1", new { now }, tx, cancellationToken: cancellationToken));
             if (id is null)
             {
-                await tx.RollbackAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
                 return null;
             }
 

@@ -25,11 +25,11 @@ public sealed partial class WebhookDispatcher(
 
     private readonly HttpClient _client = SafeHttp.CreateClient(guard, TimeSpan.FromSeconds(15));
 
-    /// Delay before attempt n+1 (n >= 1): 5 s, 10 s, 20 s ... capped at 4 h, times a jitter of 0.75..1.25.
-    public static TimeSpan Backoff(int attempt, double jitter01)
+    /// Delay before attempt n+1 (n >= 1): base, 2 base, 4 base ... capped at 4 h, times a jitter of 0.75..1.25.
+    public static TimeSpan Backoff(int attempt, double jitter01, TimeSpan first)
     {
-        var baseSeconds = Math.Min(5 * Math.Pow(2, Math.Max(0, attempt - 1)), 4 * 3600);
-        return TimeSpan.FromSeconds(baseSeconds * (0.75 + (0.5 * jitter01)));
+        var seconds = Math.Min(first.TotalSeconds * Math.Pow(2, Math.Min(30, Math.Max(0, attempt - 1))), 4 * 3600);
+        return TimeSpan.FromSeconds(seconds * (0.75 + (0.5 * jitter01)));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,7 +110,7 @@ public sealed partial class WebhookDispatcher(
         }
 
         // 3xx lands here too: a redirect is not followed, it is a failed attempt.
-        var next = at + Backoff(attempt, Random.Shared.NextDouble());
+        var next = at + Backoff(attempt, Random.Shared.NextDouble(), TimeSpan.FromMilliseconds(options.Value.WebhookRetryBaseMilliseconds));
         var status = next - message.CreatedAt > GiveUpAfter ? WebhookStatus.Failed : WebhookStatus.Pending;
         await store.RecordAttemptAsync(message, record with { Error = error ?? $"HTTP {code}" }, status, status == WebhookStatus.Pending ? next : null, CancellationToken.None);
     }

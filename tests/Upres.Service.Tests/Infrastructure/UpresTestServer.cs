@@ -58,11 +58,7 @@ public sealed class UpresTestServer : IAsyncDisposable
                 builder.Configuration[k] = v;
             }
 
-            if (InterimProber.Needed)
-            {
-                builder.Services.AddSingleton<Upres.Engine.Media.IMediaProber, InterimProber>();
-            }
-
+            TestEngine.Register(builder.Services);
             configure?.Invoke(builder);
         });
         await app.StartAsync();
