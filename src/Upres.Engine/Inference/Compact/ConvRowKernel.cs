@@ -43,6 +43,7 @@ internal static unsafe class ConvRowKernel
 
     /// Writes pixels [0, pixels) of the output row (pixels a multiple of 6) at out + x*outStride.
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TIn>(
         float* row0, float* row1, float* row2, float* weights, float* bias, float* slopes,
         float* output, int outStride, int outChannels, int pixels)
