@@ -17,6 +17,8 @@ as_root() {
 # --- Debian packages -------------------------------------------------------------------------
 apt_needed=()
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || apt_needed+=(ffmpeg)
+# mkvmerge restores variable-frame-rate timestamps after encoding (see Pipeline/TimestampRestorer).
+command -v mkvmerge >/dev/null || apt_needed+=(mkvtoolnix)
 ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 || apt_needed+=(mesa-vulkan-drivers)
 ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 ' || apt_needed+=(libvulkan1)
 for extra in ${UPRES_APT_EXTRA:-}; do dpkg -s "$extra" >/dev/null 2>&1 || apt_needed+=("$extra"); done

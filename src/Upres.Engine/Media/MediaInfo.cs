@@ -13,6 +13,9 @@ public sealed record MediaInfo(
     public IEnumerable<MediaStream> Audio => Streams.Where(s => s.Kind == StreamKind.Audio);
 
     public IEnumerable<MediaStream> Subtitles => Streams.Where(s => s.Kind == StreamKind.Subtitle);
+
+    /// The container's start time; streams may start later (edit lists, transport streams).
+    public TimeSpan StartTime { get; init; }
 }
 
 public enum StreamKind { Video, Audio, Subtitle, Data, Attachment }
@@ -38,4 +41,19 @@ public sealed record MediaStream(
     string? FieldOrder,
     int Channels,
     string? Language,
-    bool IsAttachedPicture);
+    bool IsAttachedPicture)
+{
+    /// Average frame rate as ffprobe's exact fraction (e.g. "30000/1001"); null when unknown.
+    public string? FrameRateFraction { get; init; }
+
+    public TimeSpan? StartTime { get; init; }
+
+    public TimeSpan? Duration { get; init; }
+
+    public string? Title { get; init; }
+
+    /// The source has an alpha channel (alpha pixel format, or VP8/VP9 with alpha_mode=1).
+    public bool HasAlpha { get; init; }
+
+    public bool IsBitmapSubtitle => Kind == StreamKind.Subtitle && CodecName is "hdmv_pgs_subtitle" or "dvd_subtitle" or "dvb_subtitle" or "xsub";
+}

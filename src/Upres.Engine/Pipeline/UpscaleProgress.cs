@@ -9,4 +9,8 @@ public sealed record UpscaleProgress(long FramesDone, long FramesTotal, double F
         : null;
 }
 
-public sealed record UpscaleResult(string OutputPath, long Frames, TimeSpan Duration, int Width, int Height, double FrameRate);
+public sealed record UpscaleResult(string OutputPath, long Frames, TimeSpan Duration, int Width, int Height, double FrameRate)
+{
+    /// Things the caller should know about the output (alpha dropped, a subtitle track the container cannot carry).
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -1,0 +1,32 @@
+namespace Upres.Engine.Inference;
+
+public enum ExecutionProvider { Cpu, WebGpu, Cuda }
+
+/// ORT's GraphOptimizationLevel, same numbers.
+public enum GraphOptimization { Disabled = 0, Basic = 1, Extended = 2, All = 99 }
+
+/// How one OnnxSession runs. Defaults suit the CPU path of this project.
+public sealed record InferenceOptions
+{
+    public static InferenceOptions Default { get; } = new();
+
+    /// 0 lets ORT choose (one thread per physical core).
+    public int IntraOpThreads { get; init; }
+
+    /// 0 lets ORT choose; only matters for graphs with parallel branches.
+    public int InterOpThreads { get; init; }
+
+    public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
+
+    /// GPU index for CUDA.
+    public int DeviceId { get; init; }
+
+    public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;
+
+    /// Raw AddSessionConfigEntry pairs, e.g. "session.intra_op.allow_spinning" = "0".
+    public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
+
+    /// Symbolic dims pinned to a size (AddFreeDimensionOverrideByName), e.g. a fixed tile edge, so
+    /// ORT can plan memory once instead of per run.
+    public IReadOnlyDictionary<string, long> FixedDimensions { get; init; } = new Dictionary<string, long>();
+}

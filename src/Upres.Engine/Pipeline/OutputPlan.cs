@@ -1,0 +1,34 @@
+namespace Upres.Engine.Pipeline;
+
+/// Everything decided before any process starts: sizes, filters, formats. Pure data, so it is unit-testable.
+internal sealed record OutputPlan
+{
+    public required ContainerFormat Container { get; init; }
+    public required VideoCodec Codec { get; init; }
+    public required int VideoStreamIndex { get; init; }
+
+    /// Frames as they come out of the decoder (after rotation and deinterlace), what the model sees.
+    public required int DecodedWidth { get; init; }
+    public required int DecodedHeight { get; init; }
+    public required int ModelScale { get; init; }
+    public int UpscaledWidth => DecodedWidth * ModelScale;
+    public int UpscaledHeight => DecodedHeight * ModelScale;
+    public required int OutputWidth { get; init; }
+    public required int OutputHeight { get; init; }
+
+    /// rgb48le on both pipes for sources deeper than 8 bits, else rgb24.
+    public required bool SixteenBitPipe { get; init; }
+    public string PipePixelFormat => SixteenBitPipe ? "rgb48le" : "rgb24";
+    public required string OutputPixelFormat { get; init; }
+
+    public required IReadOnlyList<string> DecodeFilters { get; init; }
+    public required IReadOnlyList<string> EncodeFilters { get; init; }
+    public required IReadOnlyList<string> EncoderArguments { get; init; }
+
+    /// Exact fraction the encoder is told; real per-frame timestamps are restored afterwards.
+    public required string NominalFrameRate { get; init; }
+    public required TimeSpan? Start { get; init; }
+    public required TimeSpan? Duration { get; init; }
+    public required long EstimatedFrames { get; init; }
+    public required IReadOnlyList<string> Warnings { get; init; }
+}

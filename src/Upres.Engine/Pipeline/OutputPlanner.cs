@@ -1,0 +1,302 @@
+using System.Globalization;
+using Upres.Engine.Media;
+
+namespace Upres.Engine.Pipeline;
+
+/// Turns a request and the probed input into an OutputPlan, refusing impossible requests with stable codes.
+internal static class OutputPlanner
+{
+    private static readonly string[] X26xPresets =
+        ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"];
+
+    public static OutputPlan Plan(UpscaleRequest request, MediaInfo info, int modelScale, bool modelDenoises = false)
+    {
+        var video = info.Video ?? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
+            $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)");
+        Validate(request);
+        var container = ContainerRules.Resolve(request);
+        if (!ContainerRules.Carries(container, request.Codec))
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UnsupportedContainerCodec,
+                $"{request.Codec} video cannot be written to {container}; pick another codec or container");
+        }
+
+        if (video.Width <= 0 || video.Height <= 0)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UnreadableInput, "the video stream has no frame size");
+        }
+
+        var warnings = new List<string>();
+        var rotated = video.Rotation is 90 or 270;
+        var decodedWidth = rotated ? video.Height : video.Width;
+        var decodedHeight = rotated ? video.Width : video.Height;
+        if (video.Rotation != 0)
+        {
+            warnings.Add($"rotation {video.Rotation}° applied to the pixels; the output carries no rotation flag");
+        }
+
+        if (video.HasAlpha)
+        {
+            warnings.Add("the source has an alpha channel; it is dropped (the output is opaque)");
+        }
+
+        var sixteenBit = video.BitDepth > 8;
+        var (outWidth, outHeight, sizeFilters) = TargetSize(request, decodedWidth * modelScale, decodedHeight * modelScale, decodedWidth, decodedHeight);
+        var (matrix, range) = Colour(video, decodedHeight);
+
+        var decode = new List<string>();
+        if (request.Deinterlace)
+        {
+            decode.Add("bwdif=mode=send_frame:parity=auto:deint=all");
+        }
+
+        var sourceRate = video.FrameRate > 0 ? video.FrameRate : 25;
+        if (request.MaxFps is { } cap)
+        {
+            // Drop (never duplicate) frames by their own timestamps: keep the first frame of every 1/cap slot.
+            var r = cap.ToString("R", CultureInfo.InvariantCulture);
+            decode.Add($"select='isnan(prev_selected_t)+gt(floor(t*{r}+1e-6),floor(prev_selected_t*{r}+1e-6))'");
+        }
+
+        if (request.Denoise > 0 && !modelDenoises)
+        {
+            decode.Add(request.Denoise switch { 1 => "hqdn3d=2:1.5:3:2.25", 2 => "hqdn3d=4:3:6:4.5", _ => "hqdn3d=8:6:12:9" });
+        }
+
+        var pipeFormat = sixteenBit ? "rgb48le" : "rgb24";
+        decode.Add($"scale=in_color_matrix={matrix.Swscale}:in_range={range}:flags=accurate_rnd+full_chroma_int");
+        decode.Add($"format={pipeFormat}");
+
+        var outputPixelFormat = OutputPixelFormat(request.Codec, sixteenBit);
+        var encode = new List<string>(sizeFilters)
+        {
+            $"scale=out_color_matrix={matrix.Swscale}:out_range={range}:flags=accurate_rnd+full_chroma_int",
+            $"format={outputPixelFormat}",
+        };
+        if (request.FilmGrain > 0)
+        {
+            encode.Add(string.Create(CultureInfo.InvariantCulture, $"noise=alls={Math.Max(1, request.FilmGrain * 40 / 100)}:allf=t"));
+        }
+
+        encode.Add($"setsar={(video.SampleAspectRatio ?? "1:1").Replace(':', '/')}");
+
+        var start = request.StartMs is { } s ? TimeSpan.FromMilliseconds(s) : (TimeSpan?)null;
+        var duration = request.DurationMs is { } d ? TimeSpan.FromMilliseconds(d) : (TimeSpan?)null;
+        var effectiveRate = request.MaxFps is { } c2 ? Math.Min(c2, sourceRate) : sourceRate;
+        long estimate;
+        if (start is null && duration is null && request.MaxFps is null && video.FrameCount is > 0)
+        {
+            estimate = video.FrameCount.Value;
+        }
+        else
+        {
+            var available = (video.Duration ?? info.Duration) - (start ?? TimeSpan.Zero);
+            var span = duration is { } dd && dd < available ? dd : available;
+            estimate = Math.Max(1, (long)Math.Ceiling(Math.Max(0, span.TotalSeconds) * effectiveRate));
+        }
+
+        var nominal = request.MaxFps is { } c3 && c3 < sourceRate
+            ? c3.ToString("R", CultureInfo.InvariantCulture)
+            : video.FrameRateFraction ?? "25";
+
+        return new OutputPlan
+        {
+            Container = container,
+            Codec = request.Codec,
+            VideoStreamIndex = video.Index,
+            DecodedWidth = decodedWidth,
+            DecodedHeight = decodedHeight,
+            ModelScale = modelScale,
+            OutputWidth = outWidth,
+            OutputHeight = outHeight,
+            SixteenBitPipe = sixteenBit,
+            OutputPixelFormat = outputPixelFormat,
+            DecodeFilters = decode,
+            EncodeFilters = encode,
+            EncoderArguments = [.. EncoderArguments(request, container), .. ColourTags(video, matrix, range)],
+            NominalFrameRate = nominal,
+            Start = start,
+            Duration = duration,
+            EstimatedFrames = estimate,
+            Warnings = warnings,
+        };
+    }
+
+    private static void Validate(UpscaleRequest request)
+    {
+        static UpscaleException Invalid(string message) => new(UpscaleErrorCodes.InvalidRequest, message);
+        if (request.Scale is < 1 or > 16)
+        {
+            throw Invalid("scale must be between 1 and 16");
+        }
+
+        if (request.Width is < 2 or > 16384 || request.Height is < 2 or > 16384)
+        {
+            throw Invalid("width and height must be between 2 and 16384");
+        }
+
+        if (request.StartMs is < 0 || request.DurationMs is <= 0)
+        {
+            throw Invalid("start must be >= 0 and duration > 0 (milliseconds)");
+        }
+
+        if (request.MaxFps is { } fps && (!double.IsFinite(fps) || fps <= 0 || fps > 1000))
+        {
+            throw Invalid("max fps must be a positive number");
+        }
+
+        if (request.Denoise is < 0 or > 3 || request.FilmGrain is < 0 or > 100)
+        {
+            throw Invalid("denoise must be 0..3 and film grain 0..100");
+        }
+
+        if (request.BitrateKbps is <= 0)
+        {
+            throw Invalid("bitrate must be positive");
+        }
+
+        var maxCrf = request.Codec is VideoCodec.H264 or VideoCodec.H265 ? 51 : 63;
+        if (request.Crf is { } crf && (crf < 0 || crf > maxCrf))
+        {
+            throw Invalid($"crf for {request.Codec} must be between 0 and {maxCrf}");
+        }
+
+        if (request.Preset is { } preset && request.Codec is VideoCodec.H264 or VideoCodec.H265 && !X26xPresets.Contains(preset))
+        {
+            throw Invalid($"preset '{preset}' is not one of {string.Join(", ", X26xPresets)}");
+        }
+
+        if (string.Equals(Path.GetFullPath(request.InputPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
+        {
+            throw Invalid("the output must not overwrite the input");
+        }
+    }
+
+    private static (int Width, int Height, IReadOnlyList<string> Filters) TargetSize(
+        UpscaleRequest request, int upWidth, int upHeight, int sourceWidth, int sourceHeight)
+    {
+        int width;
+        int height;
+        if (request.Width is null && request.Height is null)
+        {
+            var scale = request.Scale ?? upWidth / sourceWidth;
+            width = Even(sourceWidth * scale);
+            height = Even(sourceHeight * scale);
+            return width == upWidth && height == upHeight
+                ? (width, height, [])
+                : (width, height, [$"scale={Int(width)}:{Int(height)}:flags=lanczos"]);
+        }
+
+        width = Even(request.Width ?? (int)Math.Round((double)request.Height!.Value * upWidth / upHeight));
+        height = Even(request.Height ?? (int)Math.Round((double)request.Width!.Value * upHeight / upWidth));
+        string w = Int(width), h = Int(height);
+        return request.Fit switch
+        {
+            FitMode.Stretch => (width, height, [$"scale={w}:{h}:flags=lanczos"]),
+            FitMode.Crop => (width, height, [$"scale={w}:{h}:force_original_aspect_ratio=increase:flags=lanczos", $"crop={w}:{h}"]),
+            _ => (width, height,
+                [$"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=lanczos", $"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2"]),
+        };
+    }
+
+    private static int Even(int value) => Math.Max(2, value + (value & 1));
+
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string OutputPixelFormat(VideoCodec codec, bool deep) => codec switch
+    {
+        VideoCodec.ProRes => "yuv422p10le",
+        VideoCodec.H265 or VideoCodec.Vp9 or VideoCodec.Av1 when deep => "yuv420p10le",
+        _ => "yuv420p",
+    };
+
+    private sealed record Matrix(string Swscale, string Tag);
+
+    /// The same matrix converts in and out, and the output is tagged with it: an untagged SD source upscaled
+    /// to HD would otherwise be guessed as BT.709 by players and shift in colour.
+    private static (Matrix Matrix, string Range) Colour(MediaStream video, int height)
+    {
+        var matrix = video.ColorSpace switch
+        {
+            "bt709" => new Matrix("bt709", "bt709"),
+            "bt470bg" => new Matrix("bt601", "bt470bg"),
+            "smpte170m" => new Matrix("bt601", "smpte170m"),
+            "bt2020nc" or "bt2020c" => new Matrix("bt2020", "bt2020nc"),
+            "smpte240m" => new Matrix("smpte240m", "smpte240m"),
+            "fcc" => new Matrix("fcc", "fcc"),
+            _ => height >= 720 ? new Matrix("bt709", "bt709") : new Matrix("bt601", "smpte170m"),
+        };
+        var range = video.ColorRange == "pc" || (video.PixelFormat?.StartsWith("yuvj", StringComparison.Ordinal) ?? false) ? "full" : "limited";
+        return (matrix, range);
+    }
+
+    private static IEnumerable<string> ColourTags(MediaStream video, Matrix matrix, string range)
+    {
+        yield return "-colorspace";
+        yield return matrix.Tag;
+        yield return "-color_range";
+        yield return range == "full" ? "pc" : "tv";
+        if (video.ColorPrimaries is { } primaries)
+        {
+            yield return "-color_primaries";
+            yield return primaries;
+        }
+
+        if (video.ColorTransfer is { } transfer)
+        {
+            yield return "-color_trc";
+            yield return transfer;
+        }
+    }
+
+    private static IEnumerable<string> EncoderArguments(UpscaleRequest request, ContainerFormat container)
+    {
+        var bitrate = request.BitrateKbps is { } kbps ? kbps.ToString(CultureInfo.InvariantCulture) + "k" : null;
+        string Crf(int fallback) => (request.Crf ?? fallback).ToString(CultureInfo.InvariantCulture);
+        switch (request.Codec)
+        {
+            case VideoCodec.H264:
+                return ["-c:v", "libx264", "-preset", request.Preset ?? "medium", .. bitrate is null ? ["-crf", Crf(18)] : new[] { "-b:v", bitrate }];
+            case VideoCodec.H265:
+                string[] tag = container is ContainerFormat.Mp4 or ContainerFormat.Mov ? ["-tag:v", "hvc1"] : [];
+                return ["-c:v", "libx265", "-preset", request.Preset ?? "medium", "-x265-params", "log-level=error",
+                    .. bitrate is null ? ["-crf", Crf(20)] : new[] { "-b:v", bitrate }, .. tag];
+            case VideoCodec.Vp9:
+                return ["-c:v", "libvpx-vp9", "-row-mt", "1", "-deadline", "good", "-cpu-used", SpeedLevel(request.Preset, 8, 4),
+                    .. bitrate is null ? ["-crf", Crf(31), "-b:v", "0"] : new[] { "-b:v", bitrate }];
+            case VideoCodec.Av1:
+                return ["-c:v", "libsvtav1", "-preset", SpeedLevel(request.Preset, 13, 8),
+                    .. bitrate is null ? ["-crf", Crf(32)] : new[] { "-b:v", bitrate }];
+            case VideoCodec.ProRes:
+                return ["-c:v", "prores_ks", "-profile:v", request.Preset switch
+                {
+                    "proxy" => "0", "lt" => "1", "hq" => "3", _ => "2",
+                }, "-vendor", "apl0"];
+            default:
+                throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, $"unknown codec {request.Codec}");
+        }
+    }
+
+    /// libvpx and SVT-AV1 take a numeric speed; accept that or an x264-style name.
+    private static string SpeedLevel(string? preset, int fastest, int fallback)
+    {
+        if (preset is null)
+        {
+            return fallback.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (int.TryParse(preset, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 && n <= fastest)
+        {
+            return preset;
+        }
+
+        var index = Array.IndexOf(X26xPresets, preset);
+        if (index < 0)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, $"preset '{preset}' is neither 0..{fastest} nor an x264-style name");
+        }
+
+        // ultrafast -> fastest ... placebo -> 0
+        return (fastest - (int)Math.Round(index * fastest / 9.0)).ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,346 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Upres.Engine.Imaging;
+using Upres.Engine.Media;
+
+namespace Upres.Engine.Pipeline;
+
+/// decode (ffmpeg -> raw frames) -> infer (IFrameUpscaler) -> encode (raw frames -> ffmpeg), three stages joined
+/// by bounded channels so all three run at once and memory stays bounded; then the real per-frame timestamps are
+/// put back and audio, subtitles, chapters and metadata are muxed in from the source.
+public sealed class VideoUpscaler : IVideoUpscaler
+{
+    private readonly Func<UpscaleRequest, IFrameUpscaler> _frameUpscalerFactory;
+    private readonly IMediaProber _prober;
+    private readonly VideoUpscalerOptions _options;
+
+    /// The factory is called once per request (after the input was probed and found usable); the upscaler it
+    /// returns is disposed when the request ends.
+    public VideoUpscaler(Func<UpscaleRequest, IFrameUpscaler> frameUpscalerFactory, IMediaProber? prober = null, VideoUpscalerOptions? options = null)
+    {
+        _frameUpscalerFactory = frameUpscalerFactory;
+        _options = options ?? new VideoUpscalerOptions();
+        _prober = prober ?? new FfprobeClient(_options.FfprobePath);
+    }
+
+    public async Task<UpscaleResult> UpscaleAsync(UpscaleRequest request, IProgress<UpscaleProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = _options.TimeProvider.GetTimestamp();
+        var info = await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
+        if (info.Video is null)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
+                $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)");
+        }
+
+        // Cheap refusals (container/codec pairs, bad sizes) before a model is loaded.
+        _ = OutputPlanner.Plan(request, info, 1);
+        using var upscaler = CreateUpscaler(request);
+        var plan = OutputPlanner.Plan(request, info, upscaler.Scale, upscaler.Name.Contains("denoise", StringComparison.OrdinalIgnoreCase));
+        var warnings = new List<string>(plan.Warnings);
+
+        var output = Path.GetFullPath(request.OutputPath);
+        var directory = Path.GetDirectoryName(output) ?? ".";
+        Directory.CreateDirectory(directory);
+        // Beside the output (same file system, so the final rename is atomic); a crash leaves only this folder.
+        var work = Directory.CreateDirectory(Path.Combine(directory, $".{Path.GetFileName(output)}.upres-{Guid.NewGuid():N}"));
+        try
+        {
+            var encoded = Path.Combine(work.FullName, "video.mkv");
+            var timestamps = new FrameTimestamps();
+            var frames = await RunFramePipelineAsync(request, plan, upscaler, encoded, timestamps, progress, started, cancellationToken)
+                .ConfigureAwait(false);
+            if (frames == 0)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.NoFrames,
+                    "the decoder produced no frames (is the start past the end of the video?)");
+            }
+
+            var seconds = timestamps.Seconds;
+            var video = encoded;
+            if (seconds.Count == frames && !FrameTimestamps.IsConstantRate(seconds, FfprobeClient.Fraction(plan.NominalFrameRate) ?? 25))
+            {
+                video = await RestoreTimestampsAsync(encoded, seconds, work.FullName, cancellationToken).ConfigureAwait(false);
+            }
+            else if (seconds.Count != frames)
+            {
+                warnings.Add($"frame timestamps could not be read ({seconds.Count} for {frames} frames); the output is constant rate");
+            }
+
+            var partial = Path.Combine(work.FullName, "output");
+            var muxArguments = FfmpegArguments.Mux(request, plan, info, video, seconds.Count > 0 ? Math.Max(0, seconds[0]) : 0, partial, warnings);
+            await RunStepAsync(_options.FfmpegPath, muxArguments, UpscaleErrorCodes.MuxFailed, "muxing the output", cancellationToken)
+                .ConfigureAwait(false);
+            File.Move(partial, output, overwrite: true);
+
+            var result = await _prober.ProbeAsync(output, cancellationToken).ConfigureAwait(false);
+            var outVideo = result.Video!;
+            return new UpscaleResult(output, frames, result.Duration, outVideo.Width, outVideo.Height, outVideo.FrameRate)
+            {
+                Warnings = warnings,
+            };
+        }
+        finally
+        {
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private IFrameUpscaler CreateUpscaler(UpscaleRequest request)
+    {
+        try
+        {
+            return _frameUpscalerFactory(request);
+        }
+        catch (Exception e) when (e is not UpscaleException and not OperationCanceledException)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, $"could not create the frame upscaler: {e.Message}", e);
+        }
+    }
+
+    private async Task<long> RunFramePipelineAsync(
+        UpscaleRequest request, OutputPlan plan, IFrameUpscaler upscaler, string encodedPath, FrameTimestamps timestamps,
+        IProgress<UpscaleProgress>? progress, long started, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = linked.Token;
+        Exception? firstFailure = null;
+        void Fail(Exception e)
+        {
+            if (e is not OperationCanceledException)
+            {
+                Interlocked.CompareExchange(ref firstFailure, e, null);
+            }
+
+            linked.Cancel();
+        }
+
+        await using var decoder = ProcessRunner.Start(_options.FfmpegPath, FfmpegArguments.Decode(request, plan), new ProcessOptions
+        {
+            CaptureStandardOutput = false,
+            OnStandardErrorLine = timestamps.OnStderrLine,
+            IsNoise = FrameTimestamps.IsShowinfo,
+            GracefulStopTimeout = TimeSpan.FromSeconds(1),
+        });
+        await using var encoder = ProcessRunner.Start(_options.FfmpegPath, FfmpegArguments.Encode(plan, encodedPath), new ProcessOptions
+        {
+            RedirectStandardInput = true,
+            GracefulStopTimeout = TimeSpan.FromSeconds(1),
+        });
+        await using var stopChildren = token.Register(() =>
+        {
+            _ = decoder.StopAsync();
+            _ = encoder.StopAsync();
+        });
+
+        var channelOptions = new BoundedChannelOptions(_options.ChannelCapacity) { SingleReader = true, SingleWriter = true };
+        var decoded = Channel.CreateBounded<PlanarImage>(channelOptions);
+        var upscaled = Channel.CreateBounded<PlanarImage>(channelOptions);
+        long framesDone = 0;
+
+        var decode = Task.Run(async () =>
+        {
+            try
+            {
+                await DecodeAsync(decoder, plan, decoded.Writer, token).ConfigureAwait(false);
+                decoded.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                decoded.Writer.TryComplete(e);
+                Fail(e);
+                throw;
+            }
+        }, CancellationToken.None);
+        var infer = Task.Run(async () =>
+        {
+            try
+            {
+                await InferAsync(upscaler, plan, decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
+                upscaled.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                upscaled.Writer.TryComplete(e);
+                Fail(e);
+                throw;
+            }
+        }, CancellationToken.None);
+        var encode = Task.Run(async () =>
+        {
+            try
+            {
+                var reporter = new ProgressReporter(progress, plan.EstimatedFrames, started, _options);
+                await EncodeAsync(encoder, plan, upscaled.Reader, reporter, token).ConfigureAwait(false);
+                framesDone = reporter.FramesDone;
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                throw;
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await Task.WhenAll(decode, infer, encode).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (firstFailure is not null)
+            {
+                ExceptionDispatchInfo.Throw(firstFailure);
+            }
+
+            throw;
+        }
+
+        return framesDone;
+    }
+
+    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, ChannelWriter<PlanarImage> writer, CancellationToken token)
+    {
+        var size = FrameConverter.FrameBytes(plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe);
+        var buffer = new byte[size];
+        var stdout = decoder.StandardOutput;
+        while (true)
+        {
+            var read = await stdout.ReadAtLeastAsync(buffer, size, throwOnEndOfStream: false, token).ConfigureAwait(false);
+            if (read < size)
+            {
+                await WaitForToolAsync(decoder, UpscaleErrorCodes.DecodeFailed, "decoding the input", token).ConfigureAwait(false);
+                if (read > 0)
+                {
+                    throw new UpscaleException(UpscaleErrorCodes.DecodeFailed,
+                        $"the decoder's last frame was cut short ({read} of {size} bytes); did the frame size change mid-stream?");
+                }
+
+                return;
+            }
+
+            await writer.WriteAsync(FrameConverter.ToPlanar(buffer, plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe), token)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private static async Task InferAsync(
+        IFrameUpscaler upscaler, OutputPlan plan, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer, CancellationToken token)
+    {
+        long index = 0;
+        await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
+        {
+            PlanarImage result;
+            try
+            {
+                result = upscaler.Upscale(frame, token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not UpscaleException)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, $"{upscaler.Name} failed on frame {index}: {e.Message}", e);
+            }
+
+            if (result.Width != plan.UpscaledWidth || result.Height != plan.UpscaledHeight)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, string.Create(CultureInfo.InvariantCulture,
+                    $"{upscaler.Name} returned {result.Width}x{result.Height} for frame {index}; expected {plan.UpscaledWidth}x{plan.UpscaledHeight}"));
+            }
+
+            index++;
+            await writer.WriteAsync(result, token).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task EncodeAsync(
+        ChildProcess encoder, OutputPlan plan, ChannelReader<PlanarImage> reader, ProgressReporter reporter, CancellationToken token)
+    {
+        var buffer = new byte[FrameConverter.FrameBytes(plan.UpscaledWidth, plan.UpscaledHeight, plan.SixteenBitPipe)];
+        var stdin = encoder.StandardInput;
+        try
+        {
+            await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                FrameConverter.ToPacked(frame, buffer, plan.SixteenBitPipe);
+                await stdin.WriteAsync(buffer, token).ConfigureAwait(false);
+                reporter.FrameDone();
+            }
+
+            await stdin.FlushAsync(token).ConfigureAwait(false);
+            stdin.Close();
+        }
+        catch (IOException) when (!token.IsCancellationRequested)
+        {
+            // The encoder closed its input: it died, and its stderr says why.
+            await WaitForToolAsync(encoder, UpscaleErrorCodes.EncodeFailed, "encoding", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await WaitForToolAsync(encoder, UpscaleErrorCodes.EncodeFailed, "encoding", token).ConfigureAwait(false);
+        reporter.Finish();
+    }
+
+    private async Task<string> RestoreTimestampsAsync(string encoded, IReadOnlyList<double> seconds, string work, CancellationToken token)
+    {
+        // mkvmerge's v2 timestamp file gives every frame its own time: the robust way to carry variable frame
+        // rates through an encoder that only knows a constant input rate.
+        var file = Path.Combine(work, "timestamps.txt");
+        var lines = seconds.Select(s => ((s - seconds[0]) * 1000).ToString("0.###", CultureInfo.InvariantCulture));
+        await File.WriteAllLinesAsync(file, lines.Prepend("# timestamp format v2"), token).ConfigureAwait(false);
+        var restored = Path.Combine(work, "video-timed.mkv");
+        try
+        {
+            var result = await ProcessRunner.RunAsync(_options.MkvmergePath,
+                ["-q", "-o", restored, "--timestamps", "0:" + file, encoded], token,
+                new ProcessOptions { ThrowOnNonZeroExit = false }).ConfigureAwait(false);
+            // mkvmerge: 0 = fine, 1 = warnings, 2 = error.
+            if (result.ExitCode >= 2)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.MuxFailed,
+                    $"mkvmerge could not restore frame timestamps: {string.Join(Environment.NewLine, result.StderrTail.Concat(result.StandardOutput.Split('\n').TakeLast(5)))}");
+            }
+        }
+        catch (ProcessFailedException e) when (e.ExitCode == -1)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.ToolMissing,
+                "mkvmerge (mkvtoolnix) is needed for variable-frame-rate input; run scripts/setup.sh", e);
+        }
+
+        return restored;
+    }
+
+    private static async Task RunStepAsync(string tool, IReadOnlyList<string> arguments, string code, string what, CancellationToken token)
+    {
+        try
+        {
+            await ProcessRunner.RunAsync(tool, arguments, token, new ProcessOptions { GracefulStopTimeout = TimeSpan.FromSeconds(2) })
+                .ConfigureAwait(false);
+        }
+        catch (ProcessFailedException e)
+        {
+            throw Failure(code, what, e);
+        }
+    }
+
+    private static async Task WaitForToolAsync(ChildProcess process, string code, string what, CancellationToken token)
+    {
+        try
+        {
+            await process.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (ProcessFailedException e)
+        {
+            throw Failure(code, what, e);
+        }
+    }
+
+    private static UpscaleException Failure(string code, string what, ProcessFailedException e) =>
+        new(code, string.Create(CultureInfo.InvariantCulture,
+            $"ffmpeg failed {what} (exit {e.ExitCode}):{Environment.NewLine}{string.Join(Environment.NewLine, e.StderrTail.TakeLast(10))}{Environment.NewLine}command: {e.CommandLine}"), e);
+}
