@@ -10,6 +10,23 @@ namespace Upres.Engine.Benchmark;
 /// PSNR between the two outputs. Prints nothing.
 public static class ModelBenchmark
 {
+    /// The three target models from the installed packages, each against plain ORT with as many
+    /// intra-op threads as the engine uses.
+    public static BenchmarkReport RunInstalled(UpresPaths paths, ModelBenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var models = CompactSrModels.Benchmarked.Select(n => CompactSrModels.Load(paths, n)).ToList();
+        return Run(
+            models,
+            w =>
+            {
+                var (param, bin) = CompactSrModels.Files(paths, w.Name);
+                return PlainOnnxUpscaler.Create(param, bin, w.OutputScale, threads, cancellationToken);
+            },
+            options with { Threads = threads },
+            cancellationToken);
+    }
+
     public static BenchmarkReport Run(
         IReadOnlyList<CompactSrWeights> models,
         Func<CompactSrWeights, IFrameUpscaler?>? reference,
@@ -32,7 +49,7 @@ public static class ModelBenchmark
                 {
                     var (rms, expected) = TimeSequential(plain, input, options.FramesPerThread, cancellationToken);
                     refMs = rms;
-                    psnr = Psnr(output, expected);
+                    psnr = ImageMetrics.Psnr(output, expected);
                 }
             }
 
@@ -51,23 +68,6 @@ public static class ModelBenchmark
                 r.RefMs, refGflops, refGflops / peak.GflopsPerSecond, r.Psnr);
         }).ToList();
         return new BenchmarkReport(peak, results);
-    }
-
-    public static double Psnr(PlanarImage a, PlanarImage b)
-    {
-        if (a.Width != b.Width || a.Height != b.Height)
-        {
-            throw new ArgumentException($"sizes differ: {a.Width}x{a.Height} vs {b.Width}x{b.Height}");
-        }
-
-        double se = 0;
-        for (var i = 0; i < a.Data.Length; i++)
-        {
-            var d = (double)a.Data[i] - b.Data[i];
-            se += d * d;
-        }
-
-        return se == 0 ? double.PositiveInfinity : 10 * Math.Log10(a.Data.Length / se);
     }
 
     /// A smooth image with edges and fine texture, the same on every machine.

@@ -1,4 +1,5 @@
 using Upres.Engine.Benchmark;
+using Upres.Engine.Imaging;
 using Upres.Engine.Inference.Compact;
 
 namespace Upres.Engine.Tests.Compact;
@@ -30,7 +31,7 @@ public class CompactSrRealModelTests
         var crop = ModelBenchmark.SyntheticFrame(14, 9);
         using var engine = CompactSrUpscaler.Create(weights, threads: 2);
 
-        var psnr = ModelBenchmark.Psnr(engine.Upscale(crop, CancellationToken.None), CompactSrReference.Run(weights, crop));
+        var psnr = ImageMetrics.Psnr(engine.Upscale(crop, CancellationToken.None), CompactSrReference.Run(weights, crop));
 
         Assert.True(psnr >= 80, $"PSNR {psnr:0.0} dB");
     }
@@ -43,5 +44,24 @@ public class CompactSrRealModelTests
 
         Assert.Equal(619_200L * 640 * 360, CompactSrCost.For(weights, 640, 360).ConvMacs);
         Assert.Equal(1_209_024L * 640 * 360, CompactSrCost.For(fast, 640, 360).ConvMacs);
+    }
+
+    [Theory]
+    [InlineData("realesr-animevideov3-x2")]
+    [InlineData("realesr-animevideov3-x3")]
+    [InlineData("realesr-animevideov3-x4")]
+    [InlineData("realesrgan-x4fast")]
+    public void The_engine_equals_the_plain_onnx_conversion_run_by_onnx_runtime(string name)
+    {
+        var paths = UpresPaths.FromEnvironment();
+        var weights = CompactSrModels.Load(paths, name);
+        var (param, bin) = CompactSrModels.Files(paths, name);
+        var crop = ModelBenchmark.SyntheticFrame(64, 48);
+        using var engine = CompactSrUpscaler.Create(weights, threads: 2);
+        using var plain = PlainOnnxUpscaler.Create(param, bin, weights.OutputScale, threads: 2);
+
+        var psnr = ImageMetrics.Psnr(engine.Upscale(crop, CancellationToken.None), plain.Upscale(crop, CancellationToken.None));
+
+        Assert.True(psnr >= 50, $"PSNR {psnr:0.0} dB");
     }
 }

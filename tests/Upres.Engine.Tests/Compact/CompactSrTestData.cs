@@ -30,18 +30,6 @@ internal static class CompactSrTestData
         return image;
     }
 
-    public static double Psnr(PlanarImage a, PlanarImage b)
-    {
-        double se = 0;
-        for (var i = 0; i < a.Data.Length; i++)
-        {
-            var d = (double)a.Data[i] - b.Data[i];
-            se += d * d;
-        }
-
-        return se == 0 ? double.PositiveInfinity : 10 * Math.Log10(a.Data.Length / se);
-    }
-
     public static double MaxAbsDiff(PlanarImage a, PlanarImage b) =>
         a.Data.Zip(b.Data, (x, y) => Math.Abs((double)x - y)).Max();
 
