@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using Upres.Engine.Imaging;
+
+namespace Upres.Engine.Inference.Compact;
+
+/// The SRVGGNetCompact family (realesr-animevideov3 x2/x3/x4, realesrgan-x4fast) on the CPU
+/// with the AVX2 row-streaming engine, computing what the ncnn graph computes.
+/// Two ways to use the cores: Upscale splits one frame into horizontal bands, one per thread,
+/// each with a halo of the receptive margin (some rows computed twice); UpscaleOnCallingThread
+/// does a whole frame on the caller's thread, so a video pipeline can keep several frames in
+/// flight (no halo, the best throughput).
+public sealed class CompactSrUpscaler : IFrameUpscaler
+{
+    private readonly PackedCompactModel model;
+    private readonly ConcurrentBag<CompactSrRunner> runners = [];
+    private bool disposed;
+
+    private CompactSrUpscaler(CompactSrWeights weights, int threads)
+    {
+        model = new PackedCompactModel(weights);
+        Threads = threads;
+    }
+
+    public static bool IsSupported => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+
+    public static CompactSrUpscaler Create(CompactSrWeights weights, int threads = 0)
+    {
+        if (!IsSupported)
+        {
+            throw new PlatformNotSupportedException("the compact SR engine needs AVX2 and FMA");
+        }
+
+        return new CompactSrUpscaler(weights, threads > 0 ? threads : Environment.ProcessorCount);
+    }
+
+    public string Name => model.Weights.Name;
+
+    public int Scale => model.Weights.OutputScale;
+
+    public int Threads { get; }
+
+    public CompactSrWeights Weights => model.Weights;
+
+    /// Rows a band must read beyond its own so that its rows come out exactly as for the whole
+    /// frame: one per convolution, plus one for the bicubic tail's taps.
+    public int Halo => model.Weights.ConvCount + 1;
+
+    public PlanarImage Upscale(PlanarImage input, CancellationToken cancellationToken)
+    {
+        var output = NewOutput(input);
+        var bands = Math.Min(Threads, Math.Max(1, input.Height / Math.Max(1, Halo)));
+        if (bands <= 1)
+        {
+            RunBand(input, output, 0, input.Height, cancellationToken);
+            return output;
+        }
+
+        var tasks = new Task[bands];
+        for (var i = 0; i < bands; i++)
+        {
+            var y0 = (int)((long)input.Height * i / bands);
+            var y1 = (int)((long)input.Height * (i + 1) / bands);
+            tasks[i] = Task.Factory.StartNew(
+                () => RunBand(input, output, y0, y1, cancellationToken),
+                cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        try
+        {
+            Task.WaitAll(tasks, cancellationToken);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        return output;
+    }
+
+    public PlanarImage UpscaleOnCallingThread(PlanarImage input, CancellationToken cancellationToken)
+    {
+        var output = NewOutput(input);
+        RunBand(input, output, 0, input.Height, cancellationToken);
+        return output;
+    }
+
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        while (runners.TryTake(out var r))
+        {
+            r.Dispose();
+        }
+
+        model.Dispose();
+    }
+
+    private PlanarImage NewOutput(PlanarImage input)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var w = model.Weights;
+        return new PlanarImage(w.OutputWidth(input.Width), w.OutputHeight(input.Height));
+    }
+
+    private void RunBand(PlanarImage input, PlanarImage output, int y0, int y1, CancellationToken cancellationToken)
+    {
+        var runner = Rent(input.Width);
+        try
+        {
+            runner.Run(input, output, y0, y1, Halo, cancellationToken);
+        }
+        finally
+        {
+            runners.Add(runner);
+        }
+    }
+
+    // Runners hold row buffers sized for one width; frames of a video share it, so keep them.
+    private CompactSrRunner Rent(int width)
+    {
+        var stale = new List<CompactSrRunner>();
+        CompactSrRunner? found = null;
+        while (runners.TryTake(out var r))
+        {
+            if (r.Width == width)
+            {
+                found = r;
+                break;
+            }
+
+            stale.Add(r);
+        }
+
+        stale.ForEach(r => r.Dispose());
+        return found ?? new CompactSrRunner(model, width);
+    }
+}
