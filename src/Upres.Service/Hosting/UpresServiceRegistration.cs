@@ -95,9 +95,7 @@ public static class UpresServiceRegistration
         services.AddHostedService<RetentionService>();
         services.AddUpresDialects();
 
-        var options = new UpresOptions();
-        builder.Configuration.Bind(options);
-        services.AddUpresRateLimits(options);
+        services.AddUpresRateLimits();
         builder.WebHost.ConfigureKestrel(k =>
         {
             // Small by default; the upload endpoints raise their own limit.

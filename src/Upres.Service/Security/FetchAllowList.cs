@@ -29,13 +29,9 @@ public sealed class FetchAllowList
 
     public bool AllowsHost(string host) => _hosts.Contains(host.TrimEnd('.'));
 
+    /// Exact families only: an IPv4-mapped IPv6 spelling of an allowed IPv4 address is not allowed.
     public bool Allows(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
         return _networks.Any(n => AddressPolicy.InNetwork(address, n.Network, n.Prefix));
     }
 }

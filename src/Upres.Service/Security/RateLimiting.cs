@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Upres.Service.Accounts;
 using Upres.Service.Hosting;
 using Upres.Service.Problems;
@@ -13,14 +14,15 @@ namespace Upres.Service.Security;
 /// callers; a refusal is a 429 problem with Retry-After.
 public static class RateLimiting
 {
-    public static IServiceCollection AddUpresRateLimits(this IServiceCollection services, UpresOptions options)
+    public static IServiceCollection AddUpresRateLimits(this IServiceCollection services)
     {
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
             {
                 var path = ctx.Request.Path;
-                if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics"))
+                if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics")
+                    || path.StartsWithSegments("/v1/admin"))
                 {
                     return RateLimitPartition.GetNoLimiter("infra");
                 }
@@ -31,7 +33,7 @@ public static class RateLimiting
                     credential = ctx.Request.Headers["ApiKey"].ToString();
                 }
 
-                var perMinute = options.RateLimitPerMinute;
+                var perMinute = ctx.RequestServices.GetRequiredService<IOptions<UpresOptions>>().Value.RateLimitPerMinute;
                 var key = string.IsNullOrEmpty(credential) ? "ip:" + ctx.Connection.RemoteIpAddress : "key:" + ApiKeyHash.Of(credential);
                 var limit = string.IsNullOrEmpty(credential) ? perMinute * 4 : perMinute;
                 return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions

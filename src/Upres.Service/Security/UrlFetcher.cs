@@ -68,9 +68,12 @@ public sealed class UrlFetcher(UrlGuard guard, IOptions<UpresOptions> options) :
         {
             File.Delete(path);
             // The connect callback's refusal arrives wrapped; surface it as the refusal it is.
-            if (e.InnerException is ServiceException se)
+            for (Exception? inner = e; inner is not null; inner = inner.InnerException)
             {
-                throw se;
+                if (inner is ServiceException se)
+                {
+                    throw new ServiceException(se.Error);
+                }
             }
 
             throw new ServiceException(Errors.FetchFailed(e.Message));

@@ -91,7 +91,14 @@ public sealed partial class WebhookDispatcher(
         }
         catch (Exception e)
         {
-            error = (e.InnerException as ServiceException)?.Error.Detail ?? e.Message;
+            error = e.Message;
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is ServiceException se)
+                {
+                    error = se.Error.Detail ?? se.Error.Title;
+                }
+            }
         }
 
         var record = new WebhookAttempt(attempt, at, code, error, sw.ElapsedMilliseconds);
