@@ -132,6 +132,43 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Low_light_model_15_brightens_the_video_with_a_classical_filter_before_upscaling()
+    {
+        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
+        var dark = Clips.Make("dark.mp4",
+            ["-f", "lavfi", "-i", "testsrc2=size=256x144:rate=10,eq=brightness=-0.3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=22050",
+             "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"]);
+        var url = _site.Serve(dark, "dark.mp4");
+
+        var (status, export) = await Export(key, $$$"""{"video_url":"{{{url}}}","model_id":15,"resolution":[512,288]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var query = $$$"""{"job_id":"{{{(string)export["data"]!["job_id"]!}}}"}""";
+        JsonObject data;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        do
+        {
+            await System.Threading.Tasks.Task.Delay(200);
+            data = (await Task(key, query)).Body["data"]!.AsObject();
+        }
+        while ((string)data["status"]! is "WAITING" or "CONVERTING" && DateTimeOffset.UtcNow < deadline);
+
+        Assert.Equal("COMPLETED", (string)data["status"]!);
+        using var http = new HttpClient();
+        var result = Path.Combine(_server.DataDirectory, "lowlight.mp4");
+        await File.WriteAllBytesAsync(result, await http.GetByteArrayAsync((string)data["res_url"]!));
+        Assert.Equal((512, 288), (Clips.Probe(result).Width, Clips.Probe(result).Height));
+        Assert.True(MeanLuma(result) > MeanLuma(dark) + 10, $"{MeanLuma(result)} vs {MeanLuma(dark)}");
+    }
+
+    private static double MeanLuma(string path)
+    {
+        var output = Clips.Run("ffprobe", ["-v", "error", "-f", "lavfi", "-i", $"movie={path},signalstats",
+            "-show_entries", "frame_tags=lavfi.signalstats.YAVG", "-of", "csv=p=0"]);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).Average();
+    }
+
+    [Fact]
     public async Task A_video_over_10_minutes_is_refused_as_an_invalid_video()
     {
         var (_, native, key) = await _server.CreateAccountAsync(credits: 100_000);
