@@ -10,24 +10,31 @@ public sealed unsafe class OnnxSession : IDisposable
 
     private readonly OrtRuntime _runtime;
     private readonly OrtSessionHandle _session;
-    private readonly IntPtr _inputName;
-    private readonly IntPtr _outputName;
+    private readonly byte[] _inputName;
+    private readonly byte[] _outputName;
 
     private OnnxSession(OrtRuntime runtime, OrtSessionHandle session)
     {
         _runtime = runtime;
         _session = session;
-        InputNames = ReadNames(input: true);
-        OutputNames = ReadNames(input: false);
-        if (InputNames.Count != 1 || OutputNames.Count != 1)
+        try
+        {
+            InputNames = ReadNames(input: true);
+            OutputNames = ReadNames(input: false);
+            if (InputNames.Count != 1 || OutputNames.Count != 1)
+            {
+                throw new NotSupportedException(
+                    $"OnnxSession runs models with one input and one output; this one has {InputNames.Count} and {OutputNames.Count}");
+            }
+        }
+        catch
         {
             session.Dispose();
-            throw new NotSupportedException(
-                $"OnnxSession runs models with one input and one output; this one has {InputNames.Count} and {OutputNames.Count}");
+            throw;
         }
 
-        _inputName = Marshal.StringToCoTaskMemUTF8(InputNames[0]);
-        _outputName = Marshal.StringToCoTaskMemUTF8(OutputNames[0]);
+        _inputName = OrtApi.Utf8Z(InputNames[0]);
+        _outputName = OrtApi.Utf8Z(OutputNames[0]);
     }
 
     public IReadOnlyList<string> InputNames { get; }
@@ -153,12 +160,8 @@ public sealed unsafe class OnnxSession : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _session.Dispose();
-        Marshal.FreeCoTaskMem(_inputName);
-        Marshal.FreeCoTaskMem(_outputName);
-    }
+    /// A run in flight holds a reference on the handle, so the native session outlives it.
+    public void Dispose() => _session.Dispose();
 
     // *output is null (ORT allocates) or a tensor over the caller's buffer.
     private void RunCore(ReadOnlySpan<float> input, ReadOnlySpan<long> inputShape, IntPtr* output, CancellationToken cancellationToken)
@@ -182,12 +185,14 @@ public sealed unsafe class OnnxSession : IDisposable
 
             fixed (float* i = input)
             fixed (long* shape = inputShape)
+            fixed (byte* inputName0 = _inputName)
+            fixed (byte* outputName0 = _outputName)
             {
                 api.Check(api.CreateTensorWithDataAsOrtValue(
                     _runtime.CpuMemory.DangerousGetHandle(), i, (nuint)(input.Length * sizeof(float)), shape, (nuint)inputShape.Length, FloatTensor, &inputValue));
 
-                var inputName = (byte*)_inputName;
-                var outputName = (byte*)_outputName;
+                var inputName = inputName0;
+                var outputName = outputName0;
                 IntPtr status;
                 // Disposed before runOptions (declared later), and Dispose waits for a callback in flight.
                 using (cancellationToken.Register(static state => Terminate((OrtRunOptionsHandle)state!), runOptions))

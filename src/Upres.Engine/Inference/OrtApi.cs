@@ -53,9 +53,12 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<IntPtr, void> ReleaseCUDAProviderOptions;
     public readonly delegate* unmanaged<IntPtr, byte*, byte**, byte**, nuint, IntPtr> SessionOptionsAppendExecutionProvider;
 
+    private readonly IntPtr _table;
+
     public OrtApi(IntPtr table)
     {
         ArgumentOutOfRangeException.ThrowIfEqual(table, IntPtr.Zero);
+        _table = table;
         var slots = (void**)table;
         GetErrorCode = (delegate* unmanaged<IntPtr, int>)slots[(int)OrtApiIndex.GetErrorCode];
         GetErrorMessage = (delegate* unmanaged<IntPtr, byte*>)slots[(int)OrtApiIndex.GetErrorMessage];
@@ -101,6 +104,9 @@ internal sealed unsafe class OrtApi
         ReleaseCUDAProviderOptions = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseCUDAProviderOptions];
         SessionOptionsAppendExecutionProvider = (delegate* unmanaged<IntPtr, byte*, byte**, byte**, nuint, IntPtr>)slots[(int)OrtApiIndex.SessionOptionsAppendExecutionProvider];
     }
+
+    /// The raw pointer in a slot, for checking the table against the loaded library.
+    public IntPtr Slot(OrtApiIndex index) => (IntPtr)((void**)_table)[(int)index];
 
     /// Turns a returned OrtStatus* into an OrtException; the status is released either way.
     public void Check(IntPtr status)
