@@ -1,6 +1,7 @@
 using Upres.Engine.Benchmark;
 using Upres.Engine.Imaging;
 using Upres.Engine.Inference.Compact;
+using Upres.Engine.Models.Ncnn;
 
 namespace Upres.Engine.Tests.Compact;
 
@@ -63,5 +64,14 @@ public class CompactSrRealModelTests
         var psnr = ImageMetrics.Psnr(engine.Upscale(crop, CancellationToken.None), plain.Upscale(crop, CancellationToken.None));
 
         Assert.True(psnr >= 50, $"PSNR {psnr:0.0} dB");
+    }
+
+    [Fact]
+    public void A_graph_that_is_not_the_compact_network_is_refused()
+    {
+        var dir = Path.Combine(UpresPaths.FromEnvironment().PackageDirectory("waifu2x", "1.6.5"), "real-esrgan", "models");
+
+        Assert.Throws<NcnnFormatException>(() => CompactSrNcnnLoader.Load(
+            Path.Combine(dir, "realesrgan-x4plus-anime.param"), Path.Combine(dir, "realesrgan-x4plus-anime.bin")));
     }
 }
