@@ -35,39 +35,56 @@ public static class ModelBenchmark
     {
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var input = SyntheticFrame(options.Width, options.Height);
-        var peaks = new List<PeakMeasurement> { FmaPeak.Measure(threads, options.PeakDuration, cancellationToken) };
-        var rows = new List<(CompactSrWeights Weights, ModelCost Cost, double Ms, double? RefMs, double? Psnr)>();
+        var peaks = new List<(PeakMeasurement Peak, double CpuSeconds)> { MeasurePeak(threads, options.PeakDuration, cancellationToken) };
+        var rows = new List<(CompactSrWeights Weights, ModelCost Cost, Timing Engine, Timing? Reference, double? Psnr)>();
         foreach (var weights in models)
         {
             var cost = CompactSrCost.For(weights, options.Width, options.Height);
             using var engine = CompactSrUpscaler.Create(weights, threads);
-            var (ms, output) = TimeFrameParallel(engine, input, threads, options.FramesPerThread, cancellationToken);
-            double? refMs = null, psnr = null;
+            var (timing, output) = TimeFrameParallel(engine, input, threads, options.FramesPerThread, cancellationToken);
+            Timing? refTiming = null;
+            double? psnr = null;
             using (var plain = reference?.Invoke(weights))
             {
                 if (plain is not null)
                 {
-                    var (rms, expected) = TimeSequential(plain, input, options.FramesPerThread, cancellationToken);
-                    refMs = rms;
+                    var (rt, expected) = TimeSequential(plain, input, options.FramesPerThread, cancellationToken);
+                    refTiming = rt;
                     psnr = ImageMetrics.Psnr(output, expected);
                 }
             }
 
-            rows.Add((weights, cost, ms, refMs, psnr));
-            peaks.Add(FmaPeak.Measure(threads, options.PeakDuration, cancellationToken));
+            rows.Add((weights, cost, timing, refTiming, psnr));
+            peaks.Add(MeasurePeak(threads, options.PeakDuration, cancellationToken));
         }
 
-        var peak = new PeakMeasurement(threads, peaks[0].VectorBits, peaks.Average(p => p.GflopsPerSecond));
+        var peak = new PeakMeasurement(threads, peaks[0].Peak.VectorBits, peaks.Average(p => p.Peak.GflopsPerSecond));
+        var peakPerCpuSecond = peaks.Sum(p => p.Peak.GflopsPerSecond * options.PeakDuration.TotalSeconds) / peaks.Sum(p => p.CpuSeconds);
         var results = rows.Select(r =>
         {
-            var gflops = r.Cost.Flops / (r.Ms / 1000) / 1e9;
-            double? refGflops = r.RefMs is { } rm ? r.Cost.Flops / (rm / 1000) / 1e9 : null;
+            var gflops = r.Cost.Flops / (r.Engine.MsPerFrame / 1000) / 1e9;
+            double? refGflops = r.Reference is { } rt ? r.Cost.Flops / (rt.MsPerFrame / 1000) / 1e9 : null;
             return new ModelBenchmarkResult(
                 r.Weights.Name, options.Width, options.Height, r.Cost, $"frames ({threads} in flight)",
-                r.Ms, gflops, gflops / peak.GflopsPerSecond,
-                r.RefMs, refGflops, refGflops / peak.GflopsPerSecond, r.Psnr);
+                r.Engine.MsPerFrame, gflops, gflops / peak.GflopsPerSecond,
+                r.Reference?.MsPerFrame, refGflops, refGflops / peak.GflopsPerSecond, r.Psnr,
+                r.Cost.Flops / r.Engine.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond,
+                r.Reference is { } rc ? r.Cost.Flops / rc.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond : null);
         }).ToList();
-        return new BenchmarkReport(peak, results);
+        return new BenchmarkReport(peak, peakPerCpuSecond, results);
+    }
+
+    private static (PeakMeasurement Peak, double CpuSeconds) MeasurePeak(int threads, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var cpu = CpuTime();
+        var peak = FmaPeak.Measure(threads, duration, cancellationToken);
+        return (peak, (CpuTime() - cpu).TotalSeconds);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// A smooth image with edges and fine texture, the same on every machine.
@@ -95,7 +112,7 @@ public static class ModelBenchmark
     }
 
     // One warm-up frame per thread (JIT, row buffers), then each thread upscales its own frames.
-    private static (double MsPerFrame, PlanarImage Output) TimeFrameParallel(
+    private static (Timing Timing, PlanarImage Output) TimeFrameParallel(
         CompactSrUpscaler engine, PlanarImage input, int threads, int framesPerThread, CancellationToken cancellationToken)
     {
         PlanarImage? last = null;
@@ -109,24 +126,28 @@ public static class ModelBenchmark
         }
 
         RunOnThreads(threads, () => Work(1));
+        var cpu = CpuTime();
         var sw = Stopwatch.StartNew();
         RunOnThreads(threads, () => Work(framesPerThread));
-        var ms = sw.Elapsed.TotalMilliseconds / (threads * framesPerThread);
-        return (ms, last!);
+        var frames = threads * framesPerThread;
+        return (new Timing(sw.Elapsed.TotalMilliseconds / frames, (CpuTime() - cpu).TotalSeconds / frames), last!);
     }
 
-    private static (double MsPerFrame, PlanarImage Output) TimeSequential(
+    private static (Timing Timing, PlanarImage Output) TimeSequential(
         IFrameUpscaler upscaler, PlanarImage input, int frames, CancellationToken cancellationToken)
     {
         var output = upscaler.Upscale(input, cancellationToken);
+        var cpu = CpuTime();
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < frames; i++)
         {
             output = upscaler.Upscale(input, cancellationToken);
         }
 
-        return (sw.Elapsed.TotalMilliseconds / frames, output);
+        return (new Timing(sw.Elapsed.TotalMilliseconds / frames, (CpuTime() - cpu).TotalSeconds / frames), output);
     }
+
+    private readonly record struct Timing(double MsPerFrame, double CpuSecondsPerFrame);
 
     private static void RunOnThreads(int threads, Action work)
     {

@@ -1,6 +1,8 @@
 using Upres.Engine.Benchmark;
 using Upres.Engine.Imaging;
 using Upres.Engine.Inference.Compact;
+using Upres.Engine.Models.Conversion;
+using Upres.Engine.Models.Ncnn;
 
 namespace Upres.Engine.Tests.Compact;
 
@@ -61,6 +63,37 @@ public class CompactSrRealModelTests
         using var plain = PlainOnnxUpscaler.Create(param, bin, weights.OutputScale, threads: 2);
 
         var psnr = ImageMetrics.Psnr(engine.Upscale(crop, CancellationToken.None), plain.Upscale(crop, CancellationToken.None));
+
+        Assert.True(psnr >= 50, $"PSNR {psnr:0.0} dB");
+    }
+
+    [Fact]
+    public void A_graph_that_is_not_the_compact_network_is_refused()
+    {
+        var dir = Path.Combine(UpresPaths.FromEnvironment().PackageDirectory("waifu2x", "1.6.5"), "real-esrgan", "models");
+
+        Assert.Throws<NcnnFormatException>(() => CompactSrNcnnLoader.Load(
+            Path.Combine(dir, "realesrgan-x4plus-anime.param"), Path.Combine(dir, "realesrgan-x4plus-anime.bin")));
+    }
+
+    [Theory]
+    [InlineData("realesr-animevideov3-x2")]
+    [InlineData("realesrgan-x4fast")]
+    public void With_the_binaries_prepadding_the_engine_equals_the_catalogs_framed_conversion(string name)
+    {
+        var paths = UpresPaths.FromEnvironment();
+        var weights = CompactSrModels.Load(paths, name);
+        var (param, bin) = CompactSrModels.Files(paths, name);
+        var onnx = NcnnToOnnxConverter.Convert(
+            NcnnNetwork.Load(param), File.ReadAllBytes(bin), new ConversionOptions(weights.OutputScale, InputFraming.RealEsrgan));
+        using var session = Upres.Engine.Inference.OnnxSession.Create(onnx, new Upres.Engine.Inference.InferenceOptions { IntraOpThreads = 2 });
+        var crop = ModelBenchmark.SyntheticFrame(40, 24);
+        using var engine = CompactSrUpscaler.Create(weights, threads: 2, prePadding: InputFraming.RealEsrgan.PrePadding);
+        var s = weights.OutputScale;
+        var expected = new PlanarImage(40 * s, 24 * s);
+        session.Run(crop.Data, [1, 3, 24, 40], expected.Data, [1, 3, 24 * s, 40 * s], CancellationToken.None);
+
+        var psnr = ImageMetrics.Psnr(engine.Upscale(crop, CancellationToken.None), expected);
 
         Assert.True(psnr >= 50, $"PSNR {psnr:0.0} dB");
     }

@@ -1,61 +1,59 @@
-using System.Buffers.Binary;
-using System.Globalization;
+using Upres.Engine.Models.Ncnn;
 
 namespace Upres.Engine.Inference.Compact;
 
-/// Reads an SRVGGNetCompact ncnn model (.param + .bin) into CompactSrWeights. A deliberately
-/// narrow reader for this one graph shape (Convolution/PReLU chain, PixelShuffle, nearest
-/// Interp residual, optional bicubic Interp tail); it rejects anything else. The general ncnn
-/// reader lives in Models/Ncnn on the models branch; this one exists so the engine and its
-/// benchmark do not wait for it.
+/// Maps a parsed SRVGGNetCompact ncnn graph (NcnnNetwork + its .bin through NcnnWeightReader)
+/// onto CompactSrWeights. Narrow on purpose: a Convolution/PReLU chain, PixelShuffle, the
+/// nearest Interp residual and an optional bicubic Interp tail; anything else is rejected, so a
+/// model this engine cannot reproduce exactly never runs on it.
 public static class CompactSrNcnnLoader
 {
-    private const uint Fp16Tag = 0x01306B47;
+    public static CompactSrWeights Load(string paramPath, string binPath) =>
+        FromNcnn(Path.GetFileNameWithoutExtension(paramPath), NcnnNetwork.Load(paramPath), File.ReadAllBytes(binPath));
 
-    public static CompactSrWeights Load(string paramPath, string binPath)
+    public static CompactSrWeights FromNcnn(string name, NcnnNetwork network, ReadOnlyMemory<byte> weights)
     {
-        var name = Path.GetFileNameWithoutExtension(paramPath);
-        var layers = File.ReadAllLines(paramPath).Skip(2).Where(l => l.Trim().Length > 0).Select(ParseLine).ToList();
-        using var bin = new BinaryReader(File.OpenRead(binPath));
+        var bin = new NcnnWeightReader(weights);
         var convs = new List<CompactConvLayer>();
         var upscale = 0;
         var tail = 1f;
         var inChannels = 3;
-        foreach (var (type, p) in layers)
+        foreach (var layer in network.Layers)
         {
-            switch (type)
+            var p = layer.Params;
+            switch (layer.Type)
             {
                 case "Input" or "Split" or "BinaryOp":
                     break;
                 case "Convolution":
                     {
-                        var oc = Int(p, 0, 0);
-                        if (Int(p, 1, 0) != 3 || Int(p, 2, 1) != 1 || Int(p, 3, 1) != 1 || Int(p, 4, 0) != 1 || Int(p, 5, 0) != 1 || Int(p, 9, 0) != 0)
+                        var oc = p.GetInt(0, 0);
+                        var kernel = p.GetInt(1, 0);
+                        if (p.GetInt(11, kernel) != 3 || kernel != 3 || p.GetInt(2, 1) != 1 || p.GetInt(3, 1) != 1
+                            || p.GetInt(4, 0) != 1 || p.GetInt(14, 1) != 1 || p.GetInt(5, 0) != 1 || p.GetInt(9, 0) != 0)
                         {
-                            throw new InvalidDataException($"{name}: only 3x3 stride-1 pad-1 biased convolutions are supported");
+                            throw new NcnnFormatException($"{name}/{layer.Name}: only 3x3 stride-1 pad-1 biased convolutions without fused activation are supported");
                         }
 
-                        var count = Int(p, 6, 0);
+                        var count = p.GetInt(6, 0);
                         if (count != oc * inChannels * 9)
                         {
-                            throw new InvalidDataException($"{name}: convolution weight count {count} does not match {oc}x{inChannels}x3x3");
+                            throw new NcnnFormatException($"{name}/{layer.Name}: {count} weights do not match {oc}x{inChannels}x3x3");
                         }
 
-                        var w = ReadTaggedWeights(bin, count);
-                        var bias = ReadFloats(bin, oc);
-                        convs.Add(new CompactConvLayer(inChannels, oc, w, bias, null));
+                        convs.Add(new CompactConvLayer(inChannels, oc, bin.ReadTagged(count), bin.ReadRaw(oc), null));
                         inChannels = oc;
                         break;
                     }
 
                 case "PReLU":
                     {
-                        var n = Int(p, 0, 0);
-                        var slopes = ReadFloats(bin, n);
-                        var last = convs[^1];
-                        if (last.PreluSlopes is not null || (n != 1 && n != last.OutChannels))
+                        var n = p.GetInt(0, 0);
+                        var slopes = bin.ReadRaw(n);
+                        var last = convs.Count > 0 ? convs[^1] : null;
+                        if (last is null || last.PreluSlopes is not null || (n != 1 && n != last.OutChannels))
                         {
-                            throw new InvalidDataException($"{name}: PReLU does not follow a convolution");
+                            throw new NcnnFormatException($"{name}/{layer.Name}: PReLU does not follow a convolution");
                         }
 
                         convs[^1] = last with { PreluSlopes = n == 1 ? Enumerable.Repeat(slopes[0], last.OutChannels).ToArray() : slopes };
@@ -63,108 +61,46 @@ public static class CompactSrNcnnLoader
                     }
 
                 case "PixelShuffle":
-                    upscale = Int(p, 0, 1);
+                    upscale = p.GetInt(0, 1);
                     break;
                 case "Interp":
                     {
-                        var kind = Int(p, 0, 0);
-                        var scale = Float(p, 1, 1f);
-                        if (kind == 3 && Float(p, 2, 1f) == scale)
+                        var kind = p.GetInt(0, 0);
+                        var scale = p.GetFloat(1, 1f);
+                        if (p.GetInt(3, 0) != 0 || p.GetInt(4, 0) != 0 || p.GetInt(6, 0) != 0 || p.GetFloat(2, 1f) != scale)
+                        {
+                            throw new NcnnFormatException($"{name}/{layer.Name}: only uniform scale-factor Interp is supported");
+                        }
+
+                        if (kind == 3 && scale < 1f)
                         {
                             tail = scale;
                         }
                         else if (kind != 1 || scale != upscale)
                         {
-                            throw new InvalidDataException($"{name}: unexpected Interp {kind} x{scale}");
+                            throw new NcnnFormatException($"{name}/{layer.Name}: unexpected Interp type {kind} x{scale}");
                         }
 
                         break;
                     }
 
                 default:
-                    throw new InvalidDataException($"{name}: layer type {type} is not part of the compact network");
+                    throw new NcnnFormatException($"{name}/{layer.Name}: layer type {layer.Type} is not part of the compact network");
             }
         }
 
-        if (bin.BaseStream.Position != bin.BaseStream.Length)
+        if (bin.Remaining != 0)
         {
-            throw new InvalidDataException($"{name}: the .bin file has {bin.BaseStream.Length - bin.BaseStream.Position} bytes the graph does not use");
+            throw new NcnnFormatException($"{name}: the .bin file has {bin.Remaining} bytes the graph does not use");
         }
 
         if (convs.Count < 2 || upscale == 0)
         {
-            throw new InvalidDataException($"{name}: not an SRVGGNetCompact graph");
+            throw new NcnnFormatException($"{name}: not an SRVGGNetCompact graph");
         }
 
-        var weights = new CompactSrWeights(name, convs.Take(convs.Count - 1).ToList(), convs[^1], upscale, tail);
-        weights.Validate();
-        return weights;
-    }
-
-    private static (string Type, Dictionary<int, string> Params) ParseLine(string line)
-    {
-        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var inputs = int.Parse(parts[2], CultureInfo.InvariantCulture);
-        var outputs = int.Parse(parts[3], CultureInfo.InvariantCulture);
-        var p = new Dictionary<int, string>();
-        foreach (var kv in parts.Skip(4 + inputs + outputs))
-        {
-            var eq = kv.IndexOf('=', StringComparison.Ordinal);
-            p[int.Parse(kv.AsSpan(0, eq), CultureInfo.InvariantCulture)] = kv[(eq + 1)..];
-        }
-
-        return (parts[0], p);
-    }
-
-    private static int Int(Dictionary<int, string> p, int key, int fallback) =>
-        p.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    private static float Float(Dictionary<int, string> p, int key, float fallback) =>
-        p.TryGetValue(key, out var v) ? float.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    private static float[] ReadTaggedWeights(BinaryReader bin, int count)
-    {
-        var tag = bin.ReadUInt32();
-        if (tag == 0)
-        {
-            return ReadFloats(bin, count);
-        }
-
-        if (tag != Fp16Tag)
-        {
-            throw new InvalidDataException($"unsupported ncnn weight tag 0x{tag:X8}");
-        }
-
-        var bytes = bin.ReadBytes(count * 2);
-        var result = new float[count];
-        for (var i = 0; i < count; i++)
-        {
-            result[i] = (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(i * 2)));
-        }
-
-        // fp16 blobs are padded to 4 bytes.
-        if (count % 2 == 1)
-        {
-            bin.ReadBytes(2);
-        }
-
-        return result;
-    }
-
-    private static float[] ReadFloats(BinaryReader bin, int count)
-    {
-        var bytes = bin.ReadBytes(count * 4);
-        if (bytes.Length != count * 4)
-        {
-            throw new InvalidDataException("the .bin file ends early");
-        }
-
-        var result = new float[count];
-        for (var i = 0; i < count; i++)
-        {
-            result[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
-        }
-
+        var result = new CompactSrWeights(name, convs.Take(convs.Count - 1).ToList(), convs[^1], upscale, tail);
+        result.Validate();
         return result;
     }
 }

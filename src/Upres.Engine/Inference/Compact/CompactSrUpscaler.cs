@@ -15,22 +15,27 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
     private readonly ConcurrentBag<CompactSrRunner> runners = [];
     private bool disposed;
 
-    private CompactSrUpscaler(CompactSrWeights weights, int threads)
+    private CompactSrUpscaler(CompactSrWeights weights, int threads, int prePadding)
     {
         model = new PackedCompactModel(weights);
         Threads = threads;
+        PrePadding = prePadding;
     }
 
     public static bool IsSupported => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
-    public static CompactSrUpscaler Create(CompactSrWeights weights, int threads = 0)
+    /// prePadding mirrors that many pixels around the frame before the network and crops them
+    /// off after, as realesrgan-ncnn-vulkan does (10) and as the catalog's conversion bakes in
+    /// (InputFraming.RealEsrgan); 0 runs the bare network with its zero padding.
+    public static CompactSrUpscaler Create(CompactSrWeights weights, int threads = 0, int prePadding = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(prePadding);
         if (!IsSupported)
         {
             throw new PlatformNotSupportedException("the compact SR engine needs AVX2 and FMA");
         }
 
-        return new CompactSrUpscaler(weights, threads > 0 ? threads : Environment.ProcessorCount);
+        return new CompactSrUpscaler(weights, threads > 0 ? threads : Environment.ProcessorCount, prePadding);
     }
 
     public string Name => model.Weights.Name;
@@ -39,13 +44,67 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
 
     public int Threads { get; }
 
+    public int PrePadding { get; }
+
     public CompactSrWeights Weights => model.Weights;
 
     /// Rows a band must read beyond its own so that its rows come out exactly as for the whole
     /// frame: one per convolution, plus one for the bicubic tail's taps.
     public int Halo => model.Weights.ConvCount + 1;
 
-    public PlanarImage Upscale(PlanarImage input, CancellationToken cancellationToken)
+    public PlanarImage Upscale(PlanarImage input, CancellationToken cancellationToken) =>
+        Framed(input, UpscaleBands, cancellationToken);
+
+    public PlanarImage UpscaleOnCallingThread(PlanarImage input, CancellationToken cancellationToken) =>
+        Framed(input, UpscaleWhole, cancellationToken);
+
+    private PlanarImage Framed(PlanarImage input, Func<PlanarImage, CancellationToken, PlanarImage> run, CancellationToken cancellationToken)
+    {
+        if (PrePadding == 0)
+        {
+            return run(input, cancellationToken);
+        }
+
+        var padded = run(Mirror(input, PrePadding), cancellationToken);
+        var scale = Scale;
+        var output = new PlanarImage(input.Width * scale, input.Height * scale);
+        var offset = PrePadding * scale;
+        for (var c = 0; c < 3; c++)
+        {
+            for (var y = 0; y < output.Height; y++)
+            {
+                padded.Plane(c).Slice(((y + offset) * padded.Width) + offset, output.Width).CopyTo(output.Plane(c).Slice(y * output.Width, output.Width));
+            }
+        }
+
+        return output;
+    }
+
+    // The binaries' mirror: i -> (n-1) - ||i| - (n-1)|, clamped for frames narrower than the pad.
+    private static PlanarImage Mirror(PlanarImage input, int pad)
+    {
+        int w = input.Width, h = input.Height;
+        var result = new PlanarImage(w + (2 * pad), h + (2 * pad));
+        static int Map(int i, int n) => Math.Clamp(n - 1 - Math.Abs(Math.Abs(i) - (n - 1)), 0, n - 1);
+        var xs = Enumerable.Range(-pad, w + (2 * pad)).Select(i => Map(i, w)).ToArray();
+        for (var c = 0; c < 3; c++)
+        {
+            var src = input.Plane(c);
+            var dst = result.Plane(c);
+            for (var y = 0; y < result.Height; y++)
+            {
+                var sy = Map(y - pad, h);
+                for (var x = 0; x < result.Width; x++)
+                {
+                    dst[(y * result.Width) + x] = src[(sy * w) + xs[x]];
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private PlanarImage UpscaleBands(PlanarImage input, CancellationToken cancellationToken)
     {
         var output = NewOutput(input);
         var bands = Math.Min(Threads, Math.Max(1, input.Height / Math.Max(1, Halo)));
@@ -77,7 +136,7 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
         return output;
     }
 
-    public PlanarImage UpscaleOnCallingThread(PlanarImage input, CancellationToken cancellationToken)
+    private PlanarImage UpscaleWhole(PlanarImage input, CancellationToken cancellationToken)
     {
         var output = NewOutput(input);
         RunBand(input, output, 0, input.Height, cancellationToken);
