@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Upres.Engine.Diagnostics;
 
 namespace Upres.Cli.Commands;
@@ -12,13 +11,13 @@ internal static class DoctorCommand
         command.SetAction(async (_, cancellationToken) =>
         {
             var checks = await EnvironmentReport.CollectAsync(cancellationToken);
-            var table = new Table().AddColumn("check").AddColumn("status").AddColumn("detail");
+            var width = checks.Max(c => c.Name.Length);
             foreach (var c in checks)
             {
-                table.AddRow(Markup.Escape(c.Name), c.Ok ? "[green]ok[/]" : "[red]missing[/]", Markup.Escape(c.Detail));
+                var status = c.Ok ? "ok  " : c.Optional ? "--  " : "FAIL";
+                Console.WriteLine($"{status}  {c.Name.PadRight(width)}  {c.Detail.ReplaceLineEndings(" ")}");
             }
 
-            AnsiConsole.Write(table);
             return checks.All(c => c.Ok || c.Optional) ? ExitCodes.Ok : ExitCodes.MissingDependency;
         });
         return command;

@@ -1,14 +1,99 @@
+using Upres.Engine.Benchmark;
+using Upres.Engine.Inference;
+using Upres.Engine.Media;
+using Upres.Engine.Models;
+
 namespace Upres.Engine.Diagnostics;
 
+/// What `upres doctor` reports: each thing Upres needs, found or not, with enough detail to fix it.
 public static class EnvironmentReport
 {
-    public static Task<IReadOnlyList<EnvironmentCheck>> CollectAsync(CancellationToken cancellationToken)
+    private static readonly string[] Encoders = ["libx264", "libx265", "libvpx-vp9", "libsvtav1", "prores_ks", "aac", "libopus"];
+
+    public static async Task<IReadOnlyList<EnvironmentCheck>> CollectAsync(CancellationToken cancellationToken, UpresPaths? paths = null)
     {
-        var cpu = Benchmark.CpuFeatures.Detect();
-        IReadOnlyList<EnvironmentCheck> checks =
+        paths ??= UpresPaths.FromEnvironment();
+        var checks = new List<EnvironmentCheck>
+        {
+            await ToolAsync("ffmpeg", ["-hide_banner", "-version"], optional: false, cancellationToken).ConfigureAwait(false),
+            await ToolAsync("ffprobe", ["-hide_banner", "-version"], optional: false, cancellationToken).ConfigureAwait(false),
+            await ToolAsync("mkvmerge", ["--version"], optional: false, cancellationToken).ConfigureAwait(false),
+            await EncodersAsync(cancellationToken).ConfigureAwait(false),
+        };
+        checks.AddRange(Runtime(paths));
+        checks.AddRange(Models(paths));
+        var cpu = CpuFeatures.Detect();
+        checks.Add(new("cpu", true, $"{cpu.Model}, {cpu.LogicalCores} logical cores, AVX2 {Yes(cpu.Avx2)}, FMA {Yes(cpu.Fma)}, AVX-512 {Yes(cpu.Avx512F)}"));
+        checks.Add(new("cache", Directory.Exists(paths.CacheDirectory), paths.CacheDirectory));
+        return checks;
+    }
+
+    private static string Yes(bool value) => value ? "yes" : "no";
+
+    private static async Task<EnvironmentCheck> ToolAsync(string tool, string[] arguments, bool optional, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await ProcessRunner.RunAsync(tool, arguments, cancellationToken, new ProcessOptions { Timeout = TimeSpan.FromSeconds(10) })
+                .ConfigureAwait(false);
+            var first = result.StandardOutput.Split('\n', 2)[0].Trim();
+            return new(tool, true, first, optional);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new(tool, false, $"not runnable ({e.Message}); install it with apt (./upres does)", optional);
+        }
+    }
+
+    private static async Task<EnvironmentCheck> EncodersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await ProcessRunner.RunAsync("ffmpeg", ["-hide_banner", "-encoders"], cancellationToken, new ProcessOptions { Timeout = TimeSpan.FromSeconds(10) })
+                .ConfigureAwait(false);
+            var missing = Encoders.Where(e => !result.StandardOutput.Contains($" {e} ", StringComparison.Ordinal)).ToList();
+            return missing.Count == 0
+                ? new("encoders", true, string.Join(", ", Encoders))
+                : new("encoders", false, $"missing: {string.Join(", ", missing)}", Optional: true);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new("encoders", false, e.Message, Optional: true);
+        }
+    }
+
+    private static IEnumerable<EnvironmentCheck> Runtime(UpresPaths paths)
+    {
+        OrtRuntime runtime;
+        try
+        {
+            runtime = OrtRuntime.Load(paths.OrtLibraryPath);
+        }
+        catch (Exception e)
+        {
+            return [new("onnxruntime", false, e.Message)];
+        }
+
+        var gpu = runtime.AvailableProviders.Where(p => p != "CPUExecutionProvider").ToList();
+        return
         [
-            new("cpu", true, $"{cpu.Model}, {cpu.LogicalCores} cores, AVX2 {cpu.Avx2}, FMA {cpu.Fma}, AVX-512 {cpu.Avx512F}"),
+            new("onnxruntime", true, $"{runtime.Version} from {runtime.LibraryPath}"),
+            new("providers", true, string.Join(", ", runtime.AvailableProviders)),
+            new("gpu providers", gpu.Count > 0, gpu.Count > 0
+                ? $"listed: {string.Join(", ", gpu)} (CUDA also needs its provider libraries, which this runtime package lacks; WebGPU needs a Vulkan GPU)"
+                : "none", Optional: true),
         ];
-        return Task.FromResult(checks);
+    }
+
+    private static IEnumerable<EnvironmentCheck> Models(UpresPaths paths)
+    {
+        var store = new ModelStore(paths);
+        foreach (var model in store.Catalog.All.OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            var present = File.Exists(model.Source.ParamFile(paths)) && File.Exists(model.Source.BinFile(paths));
+            var converted = File.Exists(store.CachedPath(model));
+            yield return new($"model {model.Name}", present,
+                present ? (converted ? "converted" : "weights present; converted on first use") : $"weights missing from {paths.PackageDirectory(model.Source.Package, model.Source.Version)}");
+        }
     }
 }
