@@ -1,0 +1,6 @@
+namespace Upres.Service.Accounts;
+
+public sealed record Account(string Id, string Name, long Balance, long Reserved, string WebhookSecret, DateTimeOffset CreatedAt)
+{
+    public long Available => Balance - Reserved;
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Upres.Service.Problems;
+
+namespace Upres.Service.Accounts;
+
+public static class AccountApi
+{
+    public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/account", GetAccount).WithName("GetAccount");
+        return v1;
+    }
+
+    public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
+        admin.MapPost("/accounts", CreateAccount);
+        admin.MapGet("/accounts/{id}", GetAccountAdmin);
+        admin.MapPost("/accounts/{id}/keys", CreateKey);
+        admin.MapPost("/accounts/{id}/credits", AddCredits);
+        return admin;
+    }
+
+    public static async Task<Ok<AccountWithLedger>> GetAccount(CurrentAccount me, IAccountStore store, CancellationToken ct)
+    {
+        var account = await store.GetAsync(me.Id, ct) ?? me.Account;
+        return TypedResults.Ok(new AccountWithLedger(AccountView.From(account), await store.LedgerAsync(me.Id, 50, ct)));
+    }
+
+    public static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAccount(CreateAccountBody body, IAccountStore store, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
+        {
+            return Errors.Validation("'name' is required (at most 200 characters).").ToProblem();
+        }
+
+        if (body.Credits is < 0)
+        {
+            return Errors.Validation("'credits' may not be negative.").ToProblem();
+        }
+
+        var account = await store.CreateAsync(body.Name.Trim(), body.Credits ?? 0, ct);
+        return TypedResults.Created($"/v1/admin/accounts/{account.Id}", AccountView.From(account));
+    }
+
+    public static async Task<Results<Ok<AccountWithLedger>, ProblemHttpResult>> GetAccountAdmin(string id, IAccountStore store, CancellationToken ct)
+        => await store.GetAsync(id, ct) is { } account
+            ? TypedResults.Ok(new AccountWithLedger(AccountView.From(account), await store.LedgerAsync(id, 200, ct)))
+            : Errors.NotFound("account", id).ToProblem();
+
+    public static async Task<Results<Created<ApiKeyView>, ProblemHttpResult>> CreateKey(string id, IAccountStore store, CancellationToken ct)
+    {
+        var key = await store.CreateKeyAsync(id, ct);
+        return key is null
+            ? Errors.NotFound("account", id).ToProblem()
+            : TypedResults.Created($"/v1/admin/accounts/{id}", new ApiKeyView(key.Id, key.AccountId, key.Key, key.Prefix, key.CreatedAt));
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> AddCredits(string id, AddCreditsBody body, IAccountStore store, CancellationToken ct)
+    {
+        if (body.Amount is null or 0)
+        {
+            return Errors.Validation("'amount' must be a non-zero integer.").ToProblem();
+        }
+
+        if (await store.GetAsync(id, ct) is null)
+        {
+            return Errors.NotFound("account", id).ToProblem();
+        }
+
+        var account = await store.AddCreditsAsync(id, body.Amount.Value, body.Note, ct);
+        return account is null
+            ? Errors.Validation("The balance may not drop below what is reserved.").ToProblem()
+            : TypedResults.Ok(AccountView.From(account));
+    }
+}

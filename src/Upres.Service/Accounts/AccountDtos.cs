@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Upres.Service.Accounts;
+
+public sealed record CreateAccountBody(string? Name, long? Credits);
+
+public sealed record AddCreditsBody(long? Amount, string? Note);
+
+public sealed record AccountView(
+    string Id,
+    string Name,
+    long Balance,
+    long Reserved,
+    long Available,
+    [property: JsonPropertyName("webhook_secret")] string WebhookSecret,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt)
+{
+    public static AccountView From(Account a) => new(a.Id, a.Name, a.Balance, a.Reserved, a.Available, a.WebhookSecret, a.CreatedAt);
+}
+
+public sealed record ApiKeyView(string Id, [property: JsonPropertyName("account_id")] string AccountId, string Key, string Prefix, [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt);
+
+public sealed record AccountWithLedger(AccountView Account, IReadOnlyList<LedgerEntry> Ledger);

@@ -1,0 +1,19 @@
+namespace Upres.Service.Accounts;
+
+public interface IAccountStore
+{
+    Task<Account> CreateAsync(string name, long credits, CancellationToken cancellationToken);
+
+    Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken);
+
+    Task<CreatedApiKey?> CreateKeyAsync(string accountId, CancellationToken cancellationToken);
+
+    /// The account a raw API key belongs to, or null for an unknown or revoked key.
+    Task<Account?> AuthenticateAsync(string rawKey, CancellationToken cancellationToken);
+
+    /// Adds (or, negative, removes) credits. Null when the account does not exist or the result would
+    /// leave less than what is reserved.
+    Task<Account?> AddCreditsAsync(string accountId, long amount, string? note, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LedgerEntry>> LedgerAsync(string accountId, int limit, CancellationToken cancellationToken);
+}

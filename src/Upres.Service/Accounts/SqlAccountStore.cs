@@ -1,0 +1,133 @@
+using Dapper;
+using Upres.Service.Billing;
+using Upres.Service.Data;
+
+namespace Upres.Service.Accounts;
+
+public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock) : IAccountStore
+{
+    private const string AccountColumns = "id AS Id, name AS Name, balance AS Balance, reserved AS Reserved, webhook_secret AS WebhookSecret, created_at AS CreatedAt";
+
+    public async Task<Account> CreateAsync(string name, long credits, CancellationToken cancellationToken)
+    {
+        var id = Ids.New("acct");
+        var now = clock.Ms();
+        var secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var c = await db.OpenAsync(cancellationToken);
+        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO accounts (id, name, balance, reserved, webhook_secret, created_at) VALUES (@id, @name, 0, 0, @secret, @now)",
+            new { id, name, secret, now }, tx, cancellationToken: cancellationToken));
+        if (credits != 0)
+        {
+            await CreditLedger.GrantAsync(c, tx, id, credits, "initial credits", now, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return new Account(id, name, credits, 0, secret, now.ToTime());
+    }
+
+    public async Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var row = await c.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(
+            $"SELECT {AccountColumns} FROM accounts WHERE id = @accountId", new { accountId }, cancellationToken: cancellationToken));
+        return row?.ToAccount();
+    }
+
+    public async Task<CreatedApiKey?> CreateKeyAsync(string accountId, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(accountId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var key = "upr_" + Ids.Secret(32);
+        var prefix = key[..10];
+        var id = Ids.New("key");
+        var now = clock.Ms();
+        await using var c = await db.OpenAsync(cancellationToken);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO api_keys (id, account_id, key_hash, prefix, created_at) VALUES (@id, @accountId, @hash, @prefix, @now)",
+            new { id, accountId, hash = ApiKeyHash.Of(key), prefix, now }, cancellationToken: cancellationToken));
+        return new CreatedApiKey(id, accountId, key, prefix, now.ToTime());
+    }
+
+    public async Task<Account?> AuthenticateAsync(string rawKey, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(rawKey) || rawKey.Length > 200)
+        {
+            return null;
+        }
+
+        await using var c = await db.OpenAsync(cancellationToken);
+        var row = await c.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(
+            """
+            SELECT a.id AS Id, a.name AS Name, a.balance AS Balance, a.reserved AS Reserved, a.webhook_secret AS WebhookSecret, a.created_at AS CreatedAt
+            FROM api_keys k JOIN accounts a ON a.id = k.account_id
+            WHERE k.key_hash = @hash AND k.revoked_at IS NULL
+            """,
+            new { hash = ApiKeyHash.Of(rawKey.Trim()) }, cancellationToken: cancellationToken));
+        return row?.ToAccount();
+    }
+
+    public async Task<Account?> AddCreditsAsync(string accountId, long amount, string? note, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+        var exists = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM accounts WHERE id = @accountId", new { accountId }, tx, cancellationToken: cancellationToken));
+        if (exists == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            await CreditLedger.GrantAsync(c, tx, accountId, amount, note, clock.Ms(), cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return await GetAsync(accountId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LedgerEntry>> LedgerAsync(string accountId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.QueryAsync<LedgerRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, job_id AS JobId, kind AS Kind, amount AS Amount, balance_after AS BalanceAfter,
+                   reserved_after AS ReservedAfter, note AS Note, created_at AS CreatedAt
+            FROM ledger WHERE account_id = @accountId ORDER BY id DESC LIMIT @limit
+            """,
+            new { accountId, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new LedgerEntry(r.Id, r.JobId, r.Kind, r.Amount, r.BalanceAfter, r.ReservedAfter, r.Note, r.CreatedAt.ToTime()))];
+    }
+
+    private sealed class AccountRow
+    {
+        public string Id { get; set; } = "";
+        public string Name { get; set; } = "";
+        public long Balance { get; set; }
+        public long Reserved { get; set; }
+        public string WebhookSecret { get; set; } = "";
+        public long CreatedAt { get; set; }
+
+        public Account ToAccount() => new(Id, Name, Balance, Reserved, WebhookSecret, CreatedAt.ToTime());
+    }
+
+    private sealed class LedgerRow
+    {
+        public long Id { get; set; }
+        public string? JobId { get; set; }
+        public string Kind { get; set; } = "";
+        public long Amount { get; set; }
+        public long BalanceAfter { get; set; }
+        public long ReservedAfter { get; set; }
+        public string? Note { get; set; }
+        public long CreatedAt { get; set; }
+    }
+}

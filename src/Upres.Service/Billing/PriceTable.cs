@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using Upres.Service.Problems;
+
+namespace Upres.Service.Billing;
+
+/// Prices a PriceQuery from the configured table. Every door prices through Quote.
+public sealed class PriceTable(IOptions<PriceTableOptions> options)
+{
+    private IReadOnlyList<PriceRow> Rows => options.Value.Rows.Count > 0 ? options.Value.Rows : PriceTableOptions.DefaultRows;
+
+    public PriceRow? Find(int width, int height, double fps)
+    {
+        var longSide = Math.Max(width, height);
+        var shortSide = Math.Min(width, height);
+        var fpsBracket = Rows.Select(r => r.MaxFps).Distinct().Order().FirstOrDefault(f => fps <= f + 1e-6, double.NaN);
+        return double.IsNaN(fpsBracket)
+            ? null
+            : Rows.Where(r => r.MaxFps == fpsBracket && longSide <= r.MaxLongSide && shortSide <= r.MaxShortSide)
+                .OrderBy(r => r.MaxLongSide).FirstOrDefault();
+    }
+
+    public PriceQuote Quote(PriceQuery query)
+    {
+        var row = Find(query.OutputWidth, query.OutputHeight, query.OutputFps)
+            ?? throw new ServiceException(Errors.MediaLimit($"No price for {query.OutputWidth}x{query.OutputHeight} at {query.OutputFps:0.##} fps (the table ends at 8K)."));
+        var multiplier = query.Model is not null && options.Value.ModelMultipliers.TryGetValue(query.Model, out var m) ? m : 1m;
+        var seconds = Math.Max(1, query.BillableSeconds);
+        var rate = row.CreditsPerSecond * multiplier;
+        var credits = (long)Math.Ceiling(rate * seconds);
+        return new PriceQuote(Math.Max(1, credits), seconds, rate, row.Name, query);
+    }
+}

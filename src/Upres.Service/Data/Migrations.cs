@@ -1,0 +1,166 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Upres.Service.Data;
+
+/// Forward-only schema steps, written once with three tokens for the type names that differ.
+internal static class Migrations
+{
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE accounts (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            balance {int} NOT NULL DEFAULT 0,
+            reserved {int} NOT NULL DEFAULT 0,
+            webhook_secret TEXT NOT NULL,
+            created_at {int} NOT NULL,
+            CHECK (balance >= 0),
+            CHECK (reserved >= 0 AND reserved <= balance)
+        );
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            key_hash TEXT NOT NULL UNIQUE,
+            prefix TEXT NOT NULL,
+            created_at {int} NOT NULL,
+            revoked_at {int}
+        );
+        CREATE TABLE ledger (
+            id {serial},
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            job_id TEXT,
+            kind TEXT NOT NULL,
+            amount {int} NOT NULL,
+            balance_after {int} NOT NULL,
+            reserved_after {int} NOT NULL,
+            note TEXT,
+            created_at {int} NOT NULL
+        );
+        CREATE UNIQUE INDEX ux_ledger_job_reserve ON ledger(job_id) WHERE kind = 'reserve';
+        CREATE UNIQUE INDEX ux_ledger_job_settle ON ledger(job_id) WHERE kind IN ('charge', 'release');
+        CREATE INDEX ix_ledger_account ON ledger(account_id, id);
+        CREATE TABLE uploads (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            path TEXT NOT NULL,
+            file_name TEXT,
+            size_bytes {int} NOT NULL,
+            probe_json TEXT NOT NULL,
+            created_at {int} NOT NULL,
+            deleted_at {int}
+        );
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            dialect TEXT NOT NULL,
+            status TEXT NOT NULL,
+            idempotency_key TEXT,
+            request_hash TEXT NOT NULL,
+            spec_json TEXT NOT NULL,
+            input_json TEXT NOT NULL,
+            input_path TEXT NOT NULL,
+            owns_input {int} NOT NULL,
+            probe_json TEXT NOT NULL,
+            plan_json TEXT NOT NULL,
+            price {int} NOT NULL,
+            estimate_seconds {real} NOT NULL,
+            webhook_url TEXT,
+            webhook_progress {int} NOT NULL DEFAULT 0,
+            metadata_json TEXT,
+            dialect_data TEXT,
+            progress {real} NOT NULL DEFAULT 0,
+            frames_done {int} NOT NULL DEFAULT 0,
+            frames_total {int} NOT NULL DEFAULT 0,
+            fps {real} NOT NULL DEFAULT 0,
+            eta_seconds {real},
+            error_code TEXT,
+            error_message TEXT,
+            result_path TEXT,
+            result_json TEXT,
+            attempts {int} NOT NULL DEFAULT 0,
+            max_attempts {int} NOT NULL,
+            lease_token TEXT,
+            lease_expires_at {int},
+            cancel_requested {int} NOT NULL DEFAULT 0,
+            created_at {int} NOT NULL,
+            updated_at {int} NOT NULL,
+            started_at {int},
+            finished_at {int},
+            files_deleted_at {int},
+            deleted_at {int}
+        );
+        CREATE UNIQUE INDEX ux_jobs_idempotency ON jobs(account_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX ix_jobs_queue ON jobs(status, id);
+        CREATE INDEX ix_jobs_account ON jobs(account_id, id);
+        CREATE TABLE webhook_outbox (
+            id TEXT PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            dialect TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            url TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts {int} NOT NULL DEFAULT 0,
+            next_attempt_at {int} NOT NULL,
+            last_status_code {int},
+            last_error TEXT,
+            created_at {int} NOT NULL,
+            completed_at {int}
+        );
+        CREATE UNIQUE INDEX ux_outbox_terminal ON webhook_outbox(job_id, event_type) WHERE event_type <> 'job.progress';
+        CREATE INDEX ix_outbox_due ON webhook_outbox(status, next_attempt_at);
+        CREATE TABLE webhook_attempts (
+            id {serial},
+            message_id TEXT NOT NULL,
+            attempt {int} NOT NULL,
+            at {int} NOT NULL,
+            status_code {int},
+            error TEXT,
+            duration_ms {int} NOT NULL
+        );
+        CREATE INDEX ix_webhook_attempts_message ON webhook_attempts(message_id, attempt);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ];
+
+    public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)", cancellationToken: cancellationToken));
+        var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();
+        for (var i = 0; i < Steps.Length; i++)
+        {
+            var version = i + 1;
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            await using var tx = await database.BeginWriteAsync(connection, cancellationToken);
+            // Another process may have applied it between our read and our write lock.
+            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version }, tx, cancellationToken: cancellationToken));
+            if (done == 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(Render(Steps[i], database.Provider), transaction: tx, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",
+                    new { version, at = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, tx, cancellationToken: cancellationToken));
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
+    }
+
+    private static string Render(string sql, DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => sql.Replace("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal)
+            .Replace("{int}", "INTEGER", StringComparison.Ordinal).Replace("{real}", "REAL", StringComparison.Ordinal),
+        _ => sql.Replace("{serial}", "BIGSERIAL PRIMARY KEY", StringComparison.Ordinal)
+            .Replace("{int}", "BIGINT", StringComparison.Ordinal).Replace("{real}", "DOUBLE PRECISION", StringComparison.Ordinal),
+    };
+}

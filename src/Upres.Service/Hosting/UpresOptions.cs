@@ -1,0 +1,112 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace Upres.Service.Hosting;
+
+/// Every operator setting. Keys are the environment variable names so that
+/// `UPRES_DATA=/srv/upres` and `{"UPRES_DATA": "/srv/upres"}` in appsettings mean the same.
+public sealed class UpresOptions
+{
+    [ConfigurationKeyName("UPRES_DATA")]
+    [Required]
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    [ConfigurationKeyName("UPRES_URLS")]
+    public string? Urls { get; set; }
+
+    [ConfigurationKeyName("UPRES_ADMIN_KEY")]
+    public string? AdminKey { get; set; }
+
+    /// Hosts or CIDRs that URL fetching may reach although they are private or loopback.
+    [ConfigurationKeyName("UPRES_FETCH_ALLOW")]
+    public string? FetchAllow { get; set; }
+
+    /// `sqlite` (default, a file in the data folder) or `postgres`.
+    [ConfigurationKeyName("UPRES_DB")]
+    public string Database { get; set; } = "sqlite";
+
+    /// Npgsql connection string when UPRES_DB=postgres.
+    [ConfigurationKeyName("UPRES_DB_CONNECTION")]
+    public string? DatabaseConnection { get; set; }
+
+    /// Base URL put into result links and webhooks; defaults to the first listen address.
+    [ConfigurationKeyName("UPRES_PUBLIC_URL")]
+    public string? PublicUrl { get; set; }
+
+    [ConfigurationKeyName("UPRES_WORKERS")]
+    [Range(0, 64)]
+    public int WorkerConcurrency { get; set; } = 1;
+
+    [ConfigurationKeyName("UPRES_LEASE_SECONDS")]
+    [Range(2, 3600)]
+    public int LeaseSeconds { get; set; } = 30;
+
+    [ConfigurationKeyName("UPRES_MAX_ATTEMPTS")]
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    [ConfigurationKeyName("UPRES_MAX_UPLOAD_MB")]
+    [Range(1, 1_000_000)]
+    public long MaxUploadMegabytes { get; set; } = 2048;
+
+    [ConfigurationKeyName("UPRES_RESULT_LINK_HOURS")]
+    [Range(0.001, 24 * 365)]
+    public double ResultLinkHours { get; set; } = 24;
+
+    [ConfigurationKeyName("UPRES_RETENTION_HOURS")]
+    [Range(0.001, 24 * 3650)]
+    public double RetentionHours { get; set; } = 72;
+
+    [ConfigurationKeyName("UPRES_RATE_LIMIT_PER_MINUTE")]
+    [Range(1, 1_000_000)]
+    public int RateLimitPerMinute { get; set; } = 120;
+
+    [ConfigurationKeyName("UPRES_FETCH_MAX_MB")]
+    [Range(1, 1_000_000)]
+    public long FetchMaxMegabytes { get; set; } = 2048;
+
+    [ConfigurationKeyName("UPRES_FETCH_TIMEOUT_SECONDS")]
+    [Range(1, 86400)]
+    public int FetchTimeoutSeconds { get; set; } = 300;
+
+    /// How long the worker loop sleeps when the queue is empty; tests shorten it.
+    [ConfigurationKeyName("UPRES_POLL_MS")]
+    [Range(10, 60_000)]
+    public int PollMilliseconds { get; set; } = 500;
+
+    /// First webhook retry delay; doubles per attempt up to 4 h, retried for a day.
+    [ConfigurationKeyName("UPRES_WEBHOOK_RETRY_BASE_MS")]
+    [Range(1, 3_600_000)]
+    public int WebhookRetryBaseMilliseconds { get; set; } = 5000;
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    public TimeSpan ResultLinkLifetime => TimeSpan.FromHours(ResultLinkHours);
+
+    public TimeSpan Retention => TimeSpan.FromHours(RetentionHours);
+
+    public long MaxUploadBytes => MaxUploadMegabytes * 1024 * 1024;
+
+    public string DatabaseFile => Path.Combine(DataDirectory, "upres.db");
+
+    public string UploadsDirectory => Path.Combine(DataDirectory, "uploads");
+
+    public string ResultsDirectory => Path.Combine(DataDirectory, "results");
+
+    public string TempDirectory => Path.Combine(DataDirectory, "tmp");
+
+    /// Inputs fetched from URLs (owned by their job, deleted with it).
+    public string InputsDirectory => Path.Combine(DataDirectory, "inputs");
+
+    /// Output pixels per second one worker produces, for estimates (measured on a 2-core CPU).
+    [ConfigurationKeyName("UPRES_ESTIMATE_PIXELS_PER_SECOND")]
+    [Range(1, 1e12)]
+    public double EstimatePixelsPerSecond { get; set; } = 600_000;
+
+    private static string DefaultDataDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".local", "share") : xdg, "upres");
+    }
+}

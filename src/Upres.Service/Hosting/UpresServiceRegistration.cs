@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Upres.Service.Accounts;
+using Upres.Service.Data;
+using Upres.Service.Dialects;
+using Upres.Engine;
+using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Upres.Service.Billing;
+using Upres.Service.Health;
+using Upres.Service.Jobs;
+using Upres.Service.Metrics;
+using Upres.Service.Security;
+using Upres.Service.Storage;
+using Upres.Service.Uploads;
+using Upres.Service.Web;
+using Upres.Service.Webhooks;
+
+namespace Upres.Service.Hosting;
+
+/// The table of contents: each capability adds its services here and maps its endpoints below.
+public static class UpresServiceRegistration
+{
+    public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<UpresOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions.TryAdd("code", ctx.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "not_found",
+                StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+                StatusCodes.Status400BadRequest => "invalid_request",
+                StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+                _ => "internal_error",
+            });
+        });
+
+        services.AddSingleton<IUpresDatabase>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
+            return string.Equals(o.Database, "postgres", StringComparison.OrdinalIgnoreCase)
+                ? new PostgresDatabase(o.DatabaseConnection ?? throw new OptionsValidationException("UPRES_DB_CONNECTION", typeof(UpresOptions), ["UPRES_DB_CONNECTION is required with UPRES_DB=postgres"]))
+                : new SqliteDatabase(o.DatabaseFile);
+        });
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<IAccountStore, SqlAccountStore>();
+        services.AddScoped<CurrentAccount>();
+        services.AddSingleton<AdminKeyFilter>();
+
+        // Engine: the real pipeline and prober. Tests and other hosts may register their own first.
+        services.TryAddSingleton<IVideoUpscaler>(_ => UpscaleEngine.Create(new EngineOptions()));
+        services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient());
+
+        services.AddOptions<MediaLimitsOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PriceTableOptions>().BindConfiguration("UPRES_PRICING");
+        services.AddSingleton(sp => new FetchAllowList(sp.GetRequiredService<IOptions<UpresOptions>>().Value.FetchAllow));
+        services.AddSingleton(sp => new UrlGuard(sp.GetRequiredService<FetchAllowList>()));
+        services.AddSingleton<UrlFetcher>();
+        services.AddSingleton<MediaGuard>();
+        services.AddSingleton<PriceTable>();
+        services.TryAddSingleton(Upres.Engine.Models.ModelCatalog.Default);
+        services.AddSingleton<ModelOffers>();
+        services.AddSingleton<PublicBaseUrl>();
+        services.AddSingleton<ResultLinks>();
+        services.AddSingleton<UpresMetrics>();
+        services.AddSingleton<IUploadStore, SqlUploadStore>();
+        services.AddSingleton<UploadReceiver>();
+        services.AddSingleton<IJobStore, SqlJobStore>();
+        services.AddSingleton<JobQueueSignal>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<JobService>();
+        services.AddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.AddSingleton<IWebhookPayloadFormatter, NativeWebhookFormatter>();
+        services.AddSingleton<WebhookPayloads>();
+        services.AddSingleton<WebhookOutboxWriter>();
+        services.AddHostedService<JobWorker>();
+        services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<RetentionService>();
+        services.AddUpresDialects();
+
+        services.AddUpresRateLimits();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Small by default; the upload endpoints raise their own limit.
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+        });
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseUpres(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapHealth();
+        app.MapMetrics();
+        app.MapWebPage();
+        app.MapAdmin();
+        app.MapResults();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().WithTags("Native API");
+        v1.MapAccounts();
+        v1.MapUploads();
+        v1.MapJobs();
+        app.MapUpresDialects();
+        return app;
+    }
+}

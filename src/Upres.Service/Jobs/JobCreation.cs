@@ -1,0 +1,7 @@
+using Upres.Service.Billing;
+
+namespace Upres.Service.Jobs;
+
+/// The answer to a create. Job is null for an estimate-only request. Replayed: an Idempotency-Key
+/// matched an earlier identical request and this is that job.
+public sealed record JobCreation(JobRecord? Job, PriceQuote Quote, OutputPlan Plan, double EstimateSeconds, bool Replayed);

@@ -1,0 +1,3 @@
+namespace Upres.Service.Jobs;
+
+public sealed record JobProgressUpdate(double Progress, long FramesDone, long FramesTotal, double Fps, double? EtaSeconds);

@@ -1,0 +1,48 @@
+namespace Upres.Service.Jobs;
+
+/// A job as stored: what every door reads to answer in its own words.
+public sealed record JobRecord
+{
+    public required string Id { get; init; }
+    public required string AccountId { get; init; }
+
+    /// "native" or the dialect the job came in by; it picks the webhook payload formatter.
+    public required string Dialect { get; init; }
+    public required JobStatus Status { get; init; }
+    public required JobSpec Spec { get; init; }
+    public required JobInput Input { get; init; }
+    public required OutputPlan Plan { get; init; }
+    public required long Price { get; init; }
+    public required double EstimateSeconds { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public string? WebhookUrl { get; init; }
+    public bool WebhookProgress { get; init; }
+
+    /// The client's metadata object, as JSON text, echoed back.
+    public string? MetadataJson { get; init; }
+
+    /// Whatever a dialect needs to remember about the vendor request (JSON text, opaque to the core).
+    public string? DialectData { get; init; }
+    public double Progress { get; init; }
+    public long FramesDone { get; init; }
+    public long FramesTotal { get; init; }
+    public double Fps { get; init; }
+    public double? EtaSeconds { get; init; }
+    public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
+    public JobResult? Result { get; init; }
+    public int Attempts { get; init; }
+    public int MaxAttempts { get; init; }
+    public bool CancelRequested { get; init; }
+    public required string InputPath { get; init; }
+    public bool OwnsInput { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public DateTimeOffset? FilesDeletedAt { get; init; }
+    public DateTimeOffset? DeletedAt { get; init; }
+}
+
+/// The produced file, as the engine reported it.
+public sealed record JobResult(string Path, int Width, int Height, double FrameRate, TimeSpan Duration, long Frames, long SizeBytes);

@@ -1,0 +1,84 @@
+using Upres.Engine.Pipeline;
+
+namespace Upres.Service.Jobs;
+
+/// What to do with the input, in Upres terms: the normalized request every door (native API or a
+/// vendor dialect) reduces to. It is stored with the job and becomes the engine's UpscaleRequest.
+public sealed record JobSpec
+{
+    /// Catalog model name; null picks the catalog default for the scale. Ignored when UseSr is false.
+    public string? Model { get; init; }
+
+    /// False: no super-resolution, only a classical resize and the requested filters.
+    public bool UseSr { get; init; } = true;
+
+    /// Output = input x Scale (default 2). Ignored when Width or Height is set.
+    public int? Scale { get; init; }
+
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    public FitMode Fit { get; init; } = FitMode.Pad;
+
+    public long? StartMs { get; init; }
+    public long? DurationMs { get; init; }
+    public double? MaxFps { get; init; }
+
+    /// A short clip of at most PreviewMs from StartMs.
+    public bool Preview { get; init; }
+
+    public VideoCodec Codec { get; init; } = VideoCodec.H264;
+    public ContainerFormat Container { get; init; } = ContainerFormat.Mp4;
+    public int? Crf { get; init; }
+    public int? BitrateKbps { get; init; }
+
+    public bool Deinterlace { get; init; }
+    public int Denoise { get; init; }
+    public int FilmGrain { get; init; }
+
+    public const long PreviewMs = 5_000;
+
+    /// The trim that reaches the engine, with the preview cap applied.
+    public (long? StartMs, long? DurationMs) EffectiveTrim()
+    {
+        if (!Preview)
+        {
+            return (StartMs, DurationMs);
+        }
+
+        return (StartMs, DurationMs is > 0 ? Math.Min(DurationMs.Value, PreviewMs) : PreviewMs);
+    }
+
+    public string FileExtension => Container switch
+    {
+        ContainerFormat.Mkv => ".mkv",
+        ContainerFormat.Mov => ".mov",
+        ContainerFormat.Webm => ".webm",
+        _ => ".mp4",
+    };
+
+    public UpscaleRequest ToUpscaleRequest(string inputPath, string outputPath, OutputPlan plan)
+    {
+        var (start, duration) = EffectiveTrim();
+        return new UpscaleRequest
+        {
+            InputPath = inputPath,
+            OutputPath = outputPath,
+            Model = UseSr ? Model : null,
+            // The plan fixed the exact output size when pricing; the engine is held to it.
+            Scale = null,
+            Width = plan.Width,
+            Height = plan.Height,
+            Fit = Fit,
+            StartMs = start,
+            DurationMs = duration,
+            MaxFps = MaxFps,
+            Codec = Codec,
+            Container = Container,
+            Crf = Crf,
+            BitrateKbps = BitrateKbps,
+            Deinterlace = Deinterlace,
+            Denoise = Denoise,
+            FilmGrain = FilmGrain,
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Upres.Service.Storage;
+
+namespace Upres.Service.Jobs;
+
+/// The native API's job resource.
+public sealed record JobView(
+    string Id,
+    string Status,
+    string Dialect,
+    double Progress,
+    long FramesDone,
+    long FramesTotal,
+    double Fps,
+    double? EtaSeconds,
+    long Price,
+    double EstimateSeconds,
+    JobView.InputView Input,
+    JobView.OutputView Output,
+    JobSpec Spec,
+    JobView.ErrorView? Error,
+    JobView.ResultView? Result,
+    int Attempts,
+    JsonNode? Metadata,
+    string? WebhookUrl,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt)
+{
+    public sealed record InputView(string? UploadId, string? Url, int Width, int Height, double FrameRate);
+
+    public sealed record OutputView(int Width, int Height, double FrameRate, double DurationSeconds, long Frames);
+
+    public sealed record ErrorView(string Code, string Message);
+
+    public sealed record ResultView(string Url, DateTimeOffset ExpiresAt, int Width, int Height, double FrameRate, double DurationSeconds, long SizeBytes);
+
+    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static JobView From(JobRecord job, ResultLink? link) => new(
+        job.Id,
+        job.Status.ToWire(),
+        job.Dialect,
+        Math.Round(job.Progress * 100, 1),
+        job.FramesDone,
+        job.FramesTotal,
+        Math.Round(job.Fps, 2),
+        job.EtaSeconds is { } eta ? Math.Round(eta, 1) : null,
+        job.Price,
+        Math.Round(job.EstimateSeconds, 1),
+        new InputView(job.Input.UploadId, job.Input.Url, job.Plan.SourceWidth, job.Plan.SourceHeight, job.Plan.SourceFrameRate),
+        new OutputView(job.Plan.Width, job.Plan.Height, job.Plan.FrameRate, job.Plan.Duration.TotalSeconds, job.Plan.Frames),
+        job.Spec,
+        job.ErrorCode is null ? null : new ErrorView(job.ErrorCode, job.ErrorMessage ?? ""),
+        job.Result is { } r && link is not null && job.FilesDeletedAt is null
+            ? new ResultView(link.Url.ToString(), link.ExpiresAt, r.Width, r.Height, r.FrameRate, r.Duration.TotalSeconds, r.SizeBytes)
+            : null,
+        job.Attempts,
+        job.MetadataJson is null ? null : JsonNode.Parse(job.MetadataJson),
+        job.WebhookUrl,
+        job.CreatedAt,
+        job.StartedAt,
+        job.FinishedAt);
+}

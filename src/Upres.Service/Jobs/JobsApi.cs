@@ -1,0 +1,176 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Upres.Service.Accounts;
+using Upres.Service.Problems;
+using Upres.Service.Webhooks;
+
+namespace Upres.Service.Jobs;
+
+public static class JobsApi
+{
+    public sealed record EstimateView(long Price, long BillableSeconds, string PriceTier, double EstimateSeconds, JobView.OutputView Output);
+
+    public sealed record JobPage(IReadOnlyList<JobView> Data, string? NextCursor);
+
+    public sealed record ModelsView(IReadOnlyList<ModelOffer> Models, IReadOnlyList<ModelOffer> Presets);
+
+    public sealed record WebhookMessageView(string Id, string EventType, string Url, string Status, int Attempts, int? LastStatusCode, string? LastError,
+        DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, DateTimeOffset? NextAttemptAt, IReadOnlyList<WebhookAttempt> AttemptLog);
+
+    public static RouteGroupBuilder MapJobs(this RouteGroupBuilder v1)
+    {
+        v1.MapPost("/jobs", Create).WithName("CreateJob");
+        v1.MapGet("/jobs", List).WithName("ListJobs");
+        v1.MapGet("/jobs/{id}", Get).WithName("GetJob");
+        v1.MapPost("/jobs/{id}/cancel", Cancel).WithName("CancelJob");
+        v1.MapDelete("/jobs/{id}", Delete).WithName("DeleteJob");
+        v1.MapGet("/jobs/{id}/events", Events).WithName("JobEvents");
+        v1.MapGet("/jobs/{id}/webhooks", Webhooks).WithName("JobWebhooks");
+        v1.MapGet("/models", (ModelOffers offers) => TypedResults.Ok(new ModelsView(offers.Models, offers.Presets))).WithName("ListModels");
+        return v1;
+    }
+
+    public static async Task<Results<Created<JobView>, Ok<JobView>, Ok<EstimateView>, ProblemHttpResult>> Create(
+        CreateJobBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CurrentAccount me, JobService jobs, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var created = await jobs.CreateAsync(new NewJob
+            {
+                AccountId = me.Id,
+                Input = new JobInput(body.Input?.UploadId, body.Input?.Url),
+                Spec = body.ToSpec(),
+                IdempotencyKey = string.IsNullOrWhiteSpace(idempotencyKey) ? null : idempotencyKey.Trim(),
+                WebhookUrl = string.IsNullOrWhiteSpace(body.WebhookUrl) ? null : body.WebhookUrl,
+                WebhookProgress = body.WebhookProgress ?? false,
+                MetadataJson = body.Metadata is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } m ? m.GetRawText() : null,
+                EstimateOnly = body.EstimateOnly ?? false,
+            }, ct);
+            if (created.Job is null)
+            {
+                var p = created.Plan;
+                return TypedResults.Ok(new EstimateView(created.Quote.Credits, created.Quote.BillableSeconds, created.Quote.Tier, Math.Round(created.EstimateSeconds, 1),
+                    new JobView.OutputView(p.Width, p.Height, p.FrameRate, p.Duration.TotalSeconds, p.Frames)));
+            }
+
+            var view = JobView.From(created.Job, jobs.ResultLinkFor(created.Job));
+            if (created.Replayed)
+            {
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Ok(view);
+            }
+
+            return TypedResults.Created($"/v1/jobs/{created.Job.Id}", view);
+        }
+        catch (ServiceException e)
+        {
+            return e.Error.ToProblem();
+        }
+    }
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> Get(string id, CurrentAccount me, JobService jobs, CancellationToken ct)
+        => await jobs.GetAsync(me.Id, id, ct) is { } job ? TypedResults.Ok(JobView.From(job, jobs.ResultLinkFor(job))) : Errors.NotFound("job", id).ToProblem();
+
+    public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> List(
+        CurrentAccount me, JobService jobs, CancellationToken ct, string? status = null, string? dialect = null,
+        DateTimeOffset? createdAfter = null, DateTimeOffset? createdBefore = null, string? cursor = null, int? limit = null)
+    {
+        JobStatus? s = null;
+        if (status is not null)
+        {
+            try
+            {
+                s = JobStatusNames.Parse(status);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return Errors.Validation("'status' must be queued, processing, completed, failed or cancelled.").ToProblem();
+            }
+        }
+
+        var n = Math.Clamp(limit ?? 20, 1, 100);
+        var page = await jobs.ListAsync(new JobListQuery(me.Id, s, dialect, createdAfter, createdBefore, cursor, n + 1), ct);
+        var data = page.Take(n).Select(j => JobView.From(j, jobs.ResultLinkFor(j))).ToList();
+        return TypedResults.Ok(new JobPage(data, page.Count > n ? data[^1].Id : null));
+    }
+
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> Cancel(string id, CurrentAccount me, JobService jobs, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(JobView.From(await jobs.CancelAsync(me.Id, id, ct), null));
+        }
+        catch (ServiceException e)
+        {
+            return e.Error.ToProblem();
+        }
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, CurrentAccount me, JobService jobs, CancellationToken ct)
+    {
+        try
+        {
+            await jobs.DeleteAsync(me.Id, id, ct);
+            return TypedResults.NoContent();
+        }
+        catch (ServiceException e)
+        {
+            return e.Error.ToProblem();
+        }
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<WebhookMessageView>>, ProblemHttpResult>> Webhooks(string id, CurrentAccount me, JobService jobs, IWebhookStore store, CancellationToken ct)
+    {
+        if (await jobs.GetAsync(me.Id, id, ct) is null)
+        {
+            return Errors.NotFound("job", id).ToProblem();
+        }
+
+        var messages = await store.ForJobAsync(id, ct);
+        return TypedResults.Ok<IReadOnlyList<WebhookMessageView>>([.. messages.Select(m => new WebhookMessageView(
+            m.Message.Id, m.Message.EventType, m.Message.Url, m.Message.Status, m.Message.Attempts, m.Message.LastStatusCode, m.Message.LastError,
+            m.Message.CreatedAt, m.Message.CompletedAt, m.Message.Status == WebhookStatus.Pending ? m.Message.NextAttemptAt : null, m.Attempts))]);
+    }
+
+    /// Progress as Server-Sent Events: one `job` event whenever the job changes, ending at a final state.
+    public static async Task<Results<ServerSentEventsResult<JobView>, ProblemHttpResult>> Events(string id, CurrentAccount me, JobService jobs, CancellationToken ct)
+    {
+        var job = await jobs.GetAsync(me.Id, id, ct);
+        return job is null ? Errors.NotFound("job", id).ToProblem() : TypedResults.ServerSentEvents(Stream(me.Id, id, jobs, ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<JobView>> Stream(string accountId, string id, JobService jobs, [EnumeratorCancellation] CancellationToken ct)
+    {
+        DateTimeOffset? last = null;
+        var sinceLast = TimeSpan.Zero;
+        while (!ct.IsCancellationRequested)
+        {
+            var job = await jobs.GetAsync(accountId, id, ct);
+            if (job is null)
+            {
+                yield break;
+            }
+
+            if (job.UpdatedAt != last || sinceLast > TimeSpan.FromSeconds(15))
+            {
+                last = job.UpdatedAt;
+                sinceLast = TimeSpan.Zero;
+                yield return new SseItem<JobView>(JobView.From(job, jobs.ResultLinkFor(job)), job.Status.IsTerminal() ? "done" : "job");
+            }
+
+            if (job.Status.IsTerminal())
+            {
+                yield break;
+            }
+
+            await Task.Delay(250, ct);
+            sinceLast += TimeSpan.FromMilliseconds(250);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Upres.Service.Data;
+using Upres.Service.Hosting;
+
+namespace Upres.Service.Storage;
+
+public sealed record ResultLink(Uri Url, DateTimeOffset ExpiresAt);
+
+/// Signed, expiring download links: /v1/results/{jobId}?expires=UNIX&sig=HMAC. The key lives in the
+/// database so every worker on a shared database signs and checks alike.
+public sealed class ResultLinks(IUpresDatabase db, PublicBaseUrl baseUrl, IOptions<UpresOptions> options, TimeProvider clock)
+{
+    private byte[]? _key;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var candidate = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO settings (key, value) VALUES ('result_link_key', @candidate) ON CONFLICT DO NOTHING", new { candidate }, cancellationToken: cancellationToken));
+        var value = await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT value FROM settings WHERE key = 'result_link_key'", cancellationToken: cancellationToken));
+        _key = Convert.FromBase64String(value!);
+    }
+
+    public ResultLink Create(string jobId, DateTimeOffset? finishedAt = null)
+    {
+        var expires = clock.GetUtcNow() + options.Value.ResultLinkLifetime;
+        var unix = expires.ToUnixTimeSeconds();
+        var url = new Uri(baseUrl.Get(), $"v1/results/{Uri.EscapeDataString(jobId)}?expires={unix.ToString(CultureInfo.InvariantCulture)}&sig={Sign(jobId, unix)}");
+        return new ResultLink(url, DateTimeOffset.FromUnixTimeSeconds(unix));
+    }
+
+    public bool Verify(string jobId, long expires, string? signature)
+    {
+        if (signature is null || expires < clock.GetUtcNow().ToUnixTimeSeconds())
+        {
+            return false;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Sign(jobId, expires));
+        var given = Encoding.ASCII.GetBytes(signature);
+        return CryptographicOperations.FixedTimeEquals(expected, given);
+    }
+
+    private string Sign(string jobId, long expires)
+    {
+        var key = _key ?? throw new InvalidOperationException("ResultLinks used before InitializeAsync");
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{jobId}\n{expires.ToString(CultureInfo.InvariantCulture)}"));
+        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Upres.Service.Hosting;
+using Upres.Service.Jobs;
+using Upres.Service.Uploads;
+
+namespace Upres.Service.Storage;
+
+/// Deletes inputs and results older than UPRES_RETENTION_HOURS, on a schedule. Jobs and their
+/// ledger rows stay; only the files go (the job then shows no result link).
+public sealed partial class RetentionService(IJobStore jobs, IUploadStore uploads, IOptions<UpresOptions> options, TimeProvider clock, ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Clamp(options.Value.Retention.TotalSeconds / 10, 1, 3600));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+                await Task.Delay(interval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogError(e);
+                await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.Retention;
+        foreach (var job in await jobs.ExpiredFilesAsync(cutoff, cancellationToken))
+        {
+            JobService.DeleteFiles(job, options.Value);
+            await jobs.MarkFilesDeletedAsync(job.Id, cancellationToken);
+        }
+
+        foreach (var upload in await uploads.ExpiredAsync(cutoff, cancellationToken))
+        {
+            File.Delete(upload.Path);
+            await uploads.MarkDeletedAsync(upload.Id, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "retention sweep failed")]
+    private partial void LogError(Exception e);
+}

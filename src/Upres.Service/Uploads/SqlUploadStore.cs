@@ -1,0 +1,59 @@
+using Dapper;
+using Upres.Service.Data;
+
+namespace Upres.Service.Uploads;
+
+public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUploadStore
+{
+    private const string Columns = "id AS Id, account_id AS AccountId, path AS Path, file_name AS FileName, size_bytes AS SizeBytes, probe_json AS ProbeJson, created_at AS CreatedAt";
+
+    public async Task InsertAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO uploads (id, account_id, path, file_name, size_bytes, probe_json, created_at) VALUES (@Id, @AccountId, @Path, @FileName, @SizeBytes, @ProbeJson, @CreatedAt)",
+            new { upload.Id, upload.AccountId, upload.Path, upload.FileName, upload.SizeBytes, upload.ProbeJson, CreatedAt = upload.CreatedAt.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<UploadRecord?> GetAsync(string accountId, string uploadId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM uploads WHERE id = @uploadId AND account_id = @accountId AND deleted_at IS NULL",
+            new { uploadId, accountId }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<UploadRecord>> ExpiredAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM uploads u WHERE u.deleted_at IS NULL AND u.created_at < @cutoff
+            AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.input_path = u.path AND j.status IN ('queued', 'processing'))
+            """,
+            new { cutoff = cutoff.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    public async Task MarkDeletedAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        await c.ExecuteAsync(new CommandDefinition("UPDATE uploads SET deleted_at = @now WHERE id = @uploadId",
+            new { uploadId, now = clock.Ms() }, cancellationToken: cancellationToken));
+    }
+
+    private sealed class Row
+    {
+        public string Id { get; set; } = "";
+        public string AccountId { get; set; } = "";
+        public string Path { get; set; } = "";
+        public string? FileName { get; set; }
+        public long SizeBytes { get; set; }
+        public string ProbeJson { get; set; } = "";
+        public long CreatedAt { get; set; }
+
+        public UploadRecord ToRecord() => new(Id, AccountId, Path, FileName, SizeBytes, ProbeJson, CreatedAt.ToTime());
+    }
+}

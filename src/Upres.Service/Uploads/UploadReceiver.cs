@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Upres.Engine.Media;
+using Upres.Service.Data;
+using Upres.Service.Hosting;
+using Upres.Service.Problems;
+using Upres.Service.Security;
+
+namespace Upres.Service.Uploads;
+
+/// Streams a multipart file field to disk (never into memory), caps its size, then checks it is a
+/// video the service accepts. Dialects with their own upload call use ReceiveAsync too.
+public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, IOptions<UpresOptions> options, TimeProvider clock)
+{
+    public async Task<(UploadRecord Upload, MediaInfo Probe)> ReceiveAsync(HttpRequest request, string accountId, string fieldName, long? maxBytes, CancellationToken cancellationToken)
+    {
+        var limit = maxBytes ?? options.Value.MaxUploadBytes;
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            // Multipart framing adds a little; the file itself is capped exactly below.
+            sizeFeature.MaxRequestBodySize = limit + (64 * 1024);
+        }
+
+        if (request.ContentLength > limit + (64 * 1024))
+        {
+            throw new ServiceException(Errors.PayloadTooLarge(limit));
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ServiceException(Errors.Validation($"Send multipart/form-data with the video in the field '{fieldName}'."));
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+        {
+            throw new ServiceException(Errors.Validation("The multipart boundary is missing."));
+        }
+
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+        var id = Ids.New("upl");
+        Directory.CreateDirectory(options.Value.UploadsDirectory);
+        var path = Path.Combine(options.Value.UploadsDirectory, id);
+        try
+        {
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(cancellationToken)) is not null)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, fieldName, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                var size = await CopyCappedAsync(section.Body, path, limit, cancellationToken);
+                var probe = await guard.InspectAsync(path, cancellationToken);
+                var upload = new UploadRecord(id, accountId, path, Path.GetFileName(fileName), size, JsonSerializer.Serialize(probe), clock.GetUtcNow());
+                await store.InsertAsync(upload, cancellationToken);
+                return (upload, probe);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+
+        throw new ServiceException(Errors.Validation($"The multipart field '{fieldName}' is missing."));
+    }
+
+    internal static async Task<long> CopyCappedAsync(Stream source, string path, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > limit)
+            {
+                throw new ServiceException(Errors.PayloadTooLarge(limit));
+            }
+
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        return total;
+    }
+}

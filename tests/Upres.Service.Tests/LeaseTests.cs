@@ -1,0 +1,126 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Upres.Engine.Media;
+using Upres.Service.Accounts;
+using Upres.Service.Data;
+using Upres.Service.Hosting;
+using Upres.Service.Jobs;
+using Upres.Service.Storage;
+using Upres.Service.Tests.Infrastructure;
+using Upres.Service.Webhooks;
+
+namespace Upres.Service.Tests;
+
+/// The store's lease rules on a real SQLite file, with time moved by hand.
+public sealed class LeaseTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly string _dir = TempDirectory.Create("upres-lease");
+    private SqliteDatabase _db = null!;
+    private SqlJobStore _jobs = null!;
+    private SqlAccountStore _accounts = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = new SqliteDatabase(Path.Combine(_dir, "upres.db"));
+        await _db.MigrateAsync(CancellationToken.None);
+        var options = Options.Create(new UpresOptions { DataDirectory = _dir });
+        var links = new ResultLinks(_db, new PublicBaseUrl(Options.Create(new UpresOptions { DataDirectory = _dir, PublicUrl = "http://127.0.0.1:1" }), null!), options, _clock);
+        await links.InitializeAsync(CancellationToken.None);
+        _jobs = new SqlJobStore(_db, new WebhookOutboxWriter(new WebhookPayloads([new NativeWebhookFormatter()]), links, _clock), _clock);
+        _accounts = new SqlAccountStore(_db, _clock);
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private async Task<(string AccountId, JobRecord Job)> QueueAsync(int maxAttempts = 3)
+    {
+        var account = await _accounts.CreateAsync("a", 100, CancellationToken.None);
+        var plan = new OutputPlan(320, 256, 10, TimeSpan.FromSeconds(1), 10, 160, 128, 10);
+        var job = new JobRecord
+        {
+            Id = Ids.New("job"), AccountId = account.Id, Dialect = "native", Status = JobStatus.Queued, Spec = new JobSpec(), Input = new JobInput("upl_x", null),
+            Plan = plan, Price = 5, EstimateSeconds = 1, MaxAttempts = maxAttempts, InputPath = "/nonexistent", WebhookUrl = "http://127.0.0.1:9/hook",
+        };
+        var (stored, inserted, _) = await _jobs.InsertAsync(job, "hash", CancellationToken.None);
+        Assert.True(inserted);
+        return (account.Id, stored);
+    }
+
+    private async Task<List<string>> LedgerKindsAsync(string jobId)
+    {
+        await using var c = await _db.OpenAsync(CancellationToken.None);
+        return [.. await c.QueryAsync<string>("SELECT kind FROM ledger WHERE job_id = @jobId ORDER BY id", new { jobId })];
+    }
+
+    [Fact]
+    public async Task A_live_lease_is_not_taken_but_an_expired_one_is_and_only_the_new_holder_can_finish_the_job()
+    {
+        var (accountId, job) = await QueueAsync();
+        var first = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
+        Assert.Equal(job.Id, first!.Value.Job.Id);
+
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Null(await _jobs.ClaimNextAsync(Lease, CancellationToken.None));
+        Assert.Equal(LeaseState.Held, await _jobs.HeartbeatAsync(job.Id, first.Value.LeaseToken, Lease, null, CancellationToken.None));
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        var second = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
+        Assert.Equal(job.Id, second!.Value.Job.Id);
+        Assert.Equal(2, second.Value.Job.Attempts);
+
+        var result = new JobResult("/r.mp4", 320, 256, 10, TimeSpan.FromSeconds(1), 10, 1000);
+        Assert.Equal(LeaseState.Lost, await _jobs.HeartbeatAsync(job.Id, first.Value.LeaseToken, Lease, null, CancellationToken.None));
+        Assert.False(await _jobs.CompleteAsync(job.Id, first.Value.LeaseToken, result, CancellationToken.None));
+        Assert.True(await _jobs.CompleteAsync(job.Id, second.Value.LeaseToken, result, CancellationToken.None));
+        Assert.False(await _jobs.CompleteAsync(job.Id, second.Value.LeaseToken, result, CancellationToken.None));
+        Assert.False(await _jobs.FailAsync(job.Id, null, "x", "late failure", CancellationToken.None));
+
+        Assert.Equal(["reserve", "charge"], await LedgerKindsAsync(job.Id));
+        var account = await _accounts.GetAsync(accountId, CancellationToken.None);
+        Assert.Equal(95, account!.Balance);
+        Assert.Equal(0, account.Reserved);
+        await using var c = await _db.OpenAsync(CancellationToken.None);
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_outbox WHERE job_id = @id", new { id = job.Id }));
+    }
+
+    [Fact]
+    public async Task A_job_whose_worker_dies_on_every_attempt_fails_after_N_attempts_with_its_credits_released()
+    {
+        var (accountId, job) = await QueueAsync(maxAttempts: 2);
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var claim = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
+            Assert.Equal(attempt, claim!.Value.Job.Attempts);
+            _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Null(await _jobs.ClaimNextAsync(Lease, CancellationToken.None));
+        var failed = await _jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal(JobStatus.Failed, failed!.Status);
+        Assert.Equal("attempts_exhausted", failed.ErrorCode);
+        Assert.Equal(["reserve", "release"], await LedgerKindsAsync(job.Id));
+        var account = await _accounts.GetAsync(accountId, CancellationToken.None);
+        Assert.Equal(100, account!.Balance);
+        Assert.Equal(0, account.Reserved);
+    }
+
+    [Fact]
+    public async Task A_cancel_of_a_running_job_is_seen_by_its_heartbeat_and_settles_once()
+    {
+        var (accountId, job) = await QueueAsync();
+        var claim = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
+        var after = await _jobs.RequestCancelAsync(job.Id, CancellationToken.None);
+        Assert.Equal(JobStatus.Processing, after!.Status);
+        Assert.Equal(LeaseState.CancelRequested, await _jobs.HeartbeatAsync(job.Id, claim!.Value.LeaseToken, Lease, null, CancellationToken.None));
+        Assert.True(await _jobs.FinishCancelledAsync(job.Id, claim.Value.LeaseToken, CancellationToken.None));
+        Assert.False(await _jobs.FinishCancelledAsync(job.Id, claim.Value.LeaseToken, CancellationToken.None));
+        Assert.Equal(["reserve", "release"], await LedgerKindsAsync(job.Id));
+        Assert.Equal(100, (await _accounts.GetAsync(accountId, CancellationToken.None))!.Available);
+    }
+}
