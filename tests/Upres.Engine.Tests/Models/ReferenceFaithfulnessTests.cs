@@ -8,7 +8,9 @@ using Xunit.Abstractions;
 namespace Upres.Engine.Tests.Models;
 
 /// Every catalog model, converted to ONNX and run by ONNX Runtime, against the original ncnn binary
-/// on the same real image crop.
+/// on the same real image crop. Slow (the references run on a software Vulkan driver): filter with
+/// `Category!=Reference` for a quick run.
+[Trait("Category", "Reference")]
 public sealed class ReferenceFaithfulnessTests(ITestOutputHelper output) : IDisposable
 {
     private const double RequiredPsnr = 40.0;
