@@ -97,6 +97,14 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         }
     }
 
+    /// The frame upscaler a request would run, for benchmarks and single images.
+    public async Task<IFrameUpscaler> OpenFrameUpscalerAsync(UpscaleRequest request, CancellationToken cancellationToken)
+    {
+        var model = await ResolveModelAsync(request, cancellationToken).ConfigureAwait(false);
+        var onnxPath = await ConvertAsync(model, cancellationToken).ConfigureAwait(false);
+        return CreateFrameUpscaler(model, onnxPath, request);
+    }
+
     private IFrameUpscaler CreateFrameUpscaler(ModelDescriptor model, string onnxPath, UpscaleRequest request)
     {
         var runtime = OrtRuntime.Load(Paths.OrtLibraryPath);

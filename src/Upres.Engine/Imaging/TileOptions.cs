@@ -3,8 +3,9 @@ namespace Upres.Engine.Imaging;
 /// What a tile sees past the frame's edge.
 public enum TileBorder
 {
-    /// Nothing: edge tiles are cut at the frame, so the model pads as it would untiled and the
-    /// result equals an untiled run exactly.
+    /// Nothing: edge tiles are cut at the frame, so the model frames them as it would untiled
+    /// (the converted models carry the reference binaries' reflect pre-padding) and the result
+    /// equals an untiled run.
     None,
 
     /// Edge pixels repeated, as realesrgan-ncnn-vulkan pads its tiles.
@@ -26,7 +27,7 @@ public sealed record TileOptions
     /// the model's receptive radius gives seams identical to an untiled run.
     public int Overlap { get; init; } = 16;
 
-    public TileBorder Border { get; init; } = TileBorder.Replicate;
+    public TileBorder Border { get; init; } = TileBorder.None;
 
     public void Validate()
     {

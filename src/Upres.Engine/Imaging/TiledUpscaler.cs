@@ -27,6 +27,21 @@ public sealed class TiledUpscaler : IFrameUpscaler
         Options = options;
     }
 
+    /// A tiled upscaler over a model file; the name is the file's name without ".onnx".
+    public static TiledUpscaler Open(string modelPath, int scale, InferenceOptions? inference = null, TileOptions? tiles = null)
+    {
+        var session = OnnxSession.Create(modelPath, inference);
+        try
+        {
+            return new TiledUpscaler(session, scale, Path.GetFileNameWithoutExtension(modelPath), tiles, ownsSession: true);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
     public string Name { get; }
 
     public int Scale { get; }

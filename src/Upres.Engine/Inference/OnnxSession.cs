@@ -10,24 +10,31 @@ public sealed unsafe class OnnxSession : IDisposable
 
     private readonly OrtRuntime _runtime;
     private readonly OrtSessionHandle _session;
-    private readonly IntPtr _inputName;
-    private readonly IntPtr _outputName;
+    private readonly byte[] _inputName;
+    private readonly byte[] _outputName;
 
     private OnnxSession(OrtRuntime runtime, OrtSessionHandle session)
     {
         _runtime = runtime;
         _session = session;
-        InputNames = ReadNames(input: true);
-        OutputNames = ReadNames(input: false);
-        if (InputNames.Count != 1 || OutputNames.Count != 1)
+        try
+        {
+            InputNames = ReadNames(input: true);
+            OutputNames = ReadNames(input: false);
+            if (InputNames.Count != 1 || OutputNames.Count != 1)
+            {
+                throw new NotSupportedException(
+                    $"OnnxSession runs models with one input and one output; this one has {InputNames.Count} and {OutputNames.Count}");
+            }
+        }
+        catch
         {
             session.Dispose();
-            throw new NotSupportedException(
-                $"OnnxSession runs models with one input and one output; this one has {InputNames.Count} and {OutputNames.Count}");
+            throw;
         }
 
-        _inputName = Marshal.StringToCoTaskMemUTF8(InputNames[0]);
-        _outputName = Marshal.StringToCoTaskMemUTF8(OutputNames[0]);
+        _inputName = OrtApi.Utf8Z(InputNames[0]);
+        _outputName = OrtApi.Utf8Z(OutputNames[0]);
     }
 
     public IReadOnlyList<string> InputNames { get; }
@@ -153,12 +160,29 @@ public sealed unsafe class OnnxSession : IDisposable
         }
     }
 
-    public void Dispose()
+    /// Stops the trace started by InferenceOptions.ProfileFilePrefix and returns its path.
+    public string EndProfiling()
     {
-        _session.Dispose();
-        Marshal.FreeCoTaskMem(_inputName);
-        Marshal.FreeCoTaskMem(_outputName);
+        if (Options.ProfileFilePrefix is null)
+        {
+            throw new InvalidOperationException("profiling was not enabled for this session (InferenceOptions.ProfileFilePrefix)");
+        }
+
+        var api = _runtime.Api;
+        byte* path;
+        api.Check(api.SessionEndProfiling(_session.DangerousGetHandle(), _runtime.DefaultAllocator, &path));
+        try
+        {
+            return Marshal.PtrToStringUTF8((IntPtr)path) ?? string.Empty;
+        }
+        finally
+        {
+            api.Check(api.AllocatorFree(_runtime.DefaultAllocator, path));
+        }
     }
+
+    /// A run in flight holds a reference on the handle, so the native session outlives it.
+    public void Dispose() => _session.Dispose();
 
     // *output is null (ORT allocates) or a tensor over the caller's buffer.
     private void RunCore(ReadOnlySpan<float> input, ReadOnlySpan<long> inputShape, IntPtr* output, CancellationToken cancellationToken)
@@ -182,14 +206,16 @@ public sealed unsafe class OnnxSession : IDisposable
 
             fixed (float* i = input)
             fixed (long* shape = inputShape)
+            fixed (byte* inputName0 = _inputName)
+            fixed (byte* outputName0 = _outputName)
             {
                 api.Check(api.CreateTensorWithDataAsOrtValue(
                     _runtime.CpuMemory.DangerousGetHandle(), i, (nuint)(input.Length * sizeof(float)), shape, (nuint)inputShape.Length, FloatTensor, &inputValue));
 
-                var inputName = (byte*)_inputName;
-                var outputName = (byte*)_outputName;
+                var inputName = inputName0;
+                var outputName = outputName0;
                 IntPtr status;
-                // Disposed before runOptions (declared later), and Dispose waits for a callback in flight.
+                // Unregistered before runOptions is released; unregistering waits for a callback in flight.
                 using (cancellationToken.Register(static state => Terminate((OrtRunOptionsHandle)state!), runOptions))
                 {
                     status = api.Run(_session.DangerousGetHandle(), runOptions.DangerousGetHandle(), &inputName, &inputValue, 1, &outputName, 1, output);
@@ -288,6 +314,14 @@ public sealed unsafe class OnnxSession : IDisposable
             api.Check(api.SetSessionGraphOptimizationLevel(created, (int)options.GraphOptimization));
             api.Check(api.SetIntraOpNumThreads(created, options.IntraOpThreads));
             api.Check(api.SetInterOpNumThreads(created, options.InterOpThreads));
+            if (options.ProfileFilePrefix is not null)
+            {
+                fixed (byte* prefix = OrtApi.Utf8Z(options.ProfileFilePrefix))
+                {
+                    api.Check(api.EnableProfiling(created, prefix));
+                }
+            }
+
             foreach (var (key, value) in options.ConfigEntries)
             {
                 fixed (byte* k = OrtApi.Utf8Z(key))

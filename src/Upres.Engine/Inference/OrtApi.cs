@@ -16,6 +16,7 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<IntPtr, void*, nuint, IntPtr, IntPtr*, IntPtr> CreateSessionFromArray;
     public readonly delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr*, nuint, byte**, nuint, IntPtr*, IntPtr> Run;
     public readonly delegate* unmanaged<IntPtr*, IntPtr> CreateSessionOptions;
+    public readonly delegate* unmanaged<IntPtr, byte*, IntPtr> EnableProfiling;
     public readonly delegate* unmanaged<IntPtr, int, IntPtr> SetSessionLogSeverityLevel;
     public readonly delegate* unmanaged<IntPtr, int, IntPtr> SetSessionGraphOptimizationLevel;
     public readonly delegate* unmanaged<IntPtr, int, IntPtr> SetIntraOpNumThreads;
@@ -43,6 +44,7 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<IntPtr, void> ReleaseRunOptions;
     public readonly delegate* unmanaged<IntPtr, void> ReleaseTensorTypeAndShapeInfo;
     public readonly delegate* unmanaged<IntPtr, void> ReleaseSessionOptions;
+    public readonly delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr> SessionEndProfiling;
     public readonly delegate* unmanaged<IntPtr, byte*, long, IntPtr> AddFreeDimensionOverrideByName;
     public readonly delegate* unmanaged<byte***, int*, IntPtr> GetAvailableProviders;
     public readonly delegate* unmanaged<byte**, int, IntPtr> ReleaseAvailableProviders;
@@ -53,9 +55,12 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<IntPtr, void> ReleaseCUDAProviderOptions;
     public readonly delegate* unmanaged<IntPtr, byte*, byte**, byte**, nuint, IntPtr> SessionOptionsAppendExecutionProvider;
 
+    private readonly IntPtr _table;
+
     public OrtApi(IntPtr table)
     {
         ArgumentOutOfRangeException.ThrowIfEqual(table, IntPtr.Zero);
+        _table = table;
         var slots = (void**)table;
         GetErrorCode = (delegate* unmanaged<IntPtr, int>)slots[(int)OrtApiIndex.GetErrorCode];
         GetErrorMessage = (delegate* unmanaged<IntPtr, byte*>)slots[(int)OrtApiIndex.GetErrorMessage];
@@ -64,6 +69,7 @@ internal sealed unsafe class OrtApi
         CreateSessionFromArray = (delegate* unmanaged<IntPtr, void*, nuint, IntPtr, IntPtr*, IntPtr>)slots[(int)OrtApiIndex.CreateSessionFromArray];
         Run = (delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr*, nuint, byte**, nuint, IntPtr*, IntPtr>)slots[(int)OrtApiIndex.Run];
         CreateSessionOptions = (delegate* unmanaged<IntPtr*, IntPtr>)slots[(int)OrtApiIndex.CreateSessionOptions];
+        EnableProfiling = (delegate* unmanaged<IntPtr, byte*, IntPtr>)slots[(int)OrtApiIndex.EnableProfiling];
         SetSessionLogSeverityLevel = (delegate* unmanaged<IntPtr, int, IntPtr>)slots[(int)OrtApiIndex.SetSessionLogSeverityLevel];
         SetSessionGraphOptimizationLevel = (delegate* unmanaged<IntPtr, int, IntPtr>)slots[(int)OrtApiIndex.SetSessionGraphOptimizationLevel];
         SetIntraOpNumThreads = (delegate* unmanaged<IntPtr, int, IntPtr>)slots[(int)OrtApiIndex.SetIntraOpNumThreads];
@@ -91,6 +97,7 @@ internal sealed unsafe class OrtApi
         ReleaseRunOptions = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseRunOptions];
         ReleaseTensorTypeAndShapeInfo = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseTensorTypeAndShapeInfo];
         ReleaseSessionOptions = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseSessionOptions];
+        SessionEndProfiling = (delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr>)slots[(int)OrtApiIndex.SessionEndProfiling];
         AddFreeDimensionOverrideByName = (delegate* unmanaged<IntPtr, byte*, long, IntPtr>)slots[(int)OrtApiIndex.AddFreeDimensionOverrideByName];
         GetAvailableProviders = (delegate* unmanaged<byte***, int*, IntPtr>)slots[(int)OrtApiIndex.GetAvailableProviders];
         ReleaseAvailableProviders = (delegate* unmanaged<byte**, int, IntPtr>)slots[(int)OrtApiIndex.ReleaseAvailableProviders];
@@ -101,6 +108,9 @@ internal sealed unsafe class OrtApi
         ReleaseCUDAProviderOptions = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseCUDAProviderOptions];
         SessionOptionsAppendExecutionProvider = (delegate* unmanaged<IntPtr, byte*, byte**, byte**, nuint, IntPtr>)slots[(int)OrtApiIndex.SessionOptionsAppendExecutionProvider];
     }
+
+    /// The raw pointer in a slot, for checking the table against the loaded library.
+    public IntPtr Slot(OrtApiIndex index) => (IntPtr)((void**)_table)[(int)index];
 
     /// Turns a returned OrtStatus* into an OrtException; the status is released either way.
     public void Check(IntPtr status)

@@ -40,7 +40,7 @@ public sealed unsafe class OrtRuntime
     }
 
     /// The runtime at UpresPaths.FromEnvironment().OrtLibraryPath (UPRES_ORT_LIB or the cache).
-    public static OrtRuntime Shared => _loaded ?? Load(UpresPaths.FromEnvironment().OrtLibraryPath);
+    public static OrtRuntime Shared => Volatile.Read(ref _loaded) ?? Load(UpresPaths.FromEnvironment().OrtLibraryPath);
 
     public string LibraryPath { get; }
 
@@ -109,8 +109,9 @@ public sealed unsafe class OrtRuntime
                     $"The ONNX Runtime at {libraryPath} is version {version}; Upres needs API version {OrtApi.ApiVersion} (ONNX Runtime 1.{OrtApi.ApiVersion} or newer).");
             }
 
-            _loaded = new OrtRuntime(libraryPath, new OrtApi(table), version);
-            return _loaded;
+            var runtime = new OrtRuntime(libraryPath, new OrtApi(table), version);
+            Volatile.Write(ref _loaded, runtime);
+            return runtime;
         }
     }
 

@@ -13,12 +13,14 @@ public sealed class ModelCatalog
     private const string RealEsrganLicence = "BSD-3-Clause (xinntao/Real-ESRGAN)";
     private const string RealCuganLicence = "MIT (bilibili/ailab Real-CUGAN)";
 
+    private readonly List<ModelDescriptor> _ordered;
     private readonly Dictionary<string, ModelDescriptor> _byName;
     private readonly Dictionary<int, string> _defaults;
 
     public ModelCatalog(IEnumerable<ModelDescriptor> models, IReadOnlyDictionary<int, string> defaultsByScale)
     {
-        _byName = models.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        _ordered = models.ToList();
+        _byName = _ordered.ToDictionary(m => m.Name, StringComparer.Ordinal);
         _defaults = new Dictionary<int, string>(defaultsByScale);
         foreach (var (scale, name) in _defaults)
         {
@@ -37,7 +39,7 @@ public sealed class ModelCatalog
         [4] = "realesrgan-x4fast",
     });
 
-    public IReadOnlyCollection<ModelDescriptor> All => _byName.Values;
+    public IReadOnlyList<ModelDescriptor> All => _ordered;
 
     public IEnumerable<int> Scales => _defaults.Keys.Order();
 
@@ -53,6 +55,10 @@ public sealed class ModelCatalog
 
     public ModelDescriptor DefaultFor(int scale) =>
         _defaults.TryGetValue(scale, out var name) ? _byName[name] : throw new KeyNotFoundException($"no default model for x{scale}");
+
+    /// The first model, in catalog order, for this scale, content and denoise level; null if none.
+    public ModelDescriptor? Find(int scale, ContentKind content, DenoiseLevel denoise) =>
+        _ordered.FirstOrDefault(m => m.Scale == scale && m.Content == content && m.Denoise == denoise);
 
     private static IEnumerable<ModelDescriptor> BuiltInModels()
     {

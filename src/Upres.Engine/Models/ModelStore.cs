@@ -11,11 +11,15 @@ namespace Upres.Engine.Models;
 public sealed class ModelStore
 {
     private readonly UpresPaths _paths;
+    private readonly string _modelDirectory;
     private readonly SemaphoreSlim _conversionGate = new(1, 1);
 
-    public ModelStore(UpresPaths paths, ModelCatalog? catalog = null)
+    /// modelDirectory overrides where converted models go (tests); the sources always come from paths.
+    public ModelStore(UpresPaths paths, ModelCatalog? catalog = null, string? modelDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(paths);
         _paths = paths;
+        _modelDirectory = modelDirectory ?? paths.ModelDirectory;
         Catalog = catalog ?? ModelCatalog.Default;
     }
 
@@ -49,7 +53,7 @@ public sealed class ModelStore
             var network = Ncnn.NcnnNetwork.Parse(Encoding.UTF8.GetString(paramText));
             var onnx = NcnnToOnnxConverter.Convert(network, weights, model.ConversionOptions, cancellationToken);
 
-            Directory.CreateDirectory(_paths.ModelDirectory);
+            Directory.CreateDirectory(_modelDirectory);
             var temporary = $"{target}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp";
             try
             {
@@ -81,7 +85,7 @@ public sealed class ModelStore
             model.Scale.ToString(CultureInfo.InvariantCulture),
             NcnnToOnnxConverter.Version.ToString(CultureInfo.InvariantCulture));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        return Path.Combine(_paths.ModelDirectory, $"{model.Name}-{hash}.onnx");
+        return Path.Combine(_modelDirectory, $"{model.Name}-{hash}.onnx");
     }
 
     private static async Task<byte[]> ReadVerifiedAsync(string path, string expectedSha256, CancellationToken cancellationToken)

@@ -61,6 +61,13 @@ internal static class FfmpegArguments
 
         args.AddRange(["-i", request.InputPath, "-map", "0:v:0", "-c:v", "copy"]);
 
+        // Any stream-level -map_metadata turns off ffmpeg's automatic per-stream copy, so every output
+        // stream gets its source's tags (language, title, handler) explicitly.
+        var outputStream = 0;
+        var streamMetadata = new List<string> { "-map_metadata:s:0", Input(plan.VideoStreamIndex) };
+        void Mapped(MediaStream source) =>
+            streamMetadata.AddRange(["-map_metadata:s:" + (++outputStream).ToString(CultureInfo.InvariantCulture), Input(source.Index)]);
+
         var audioIndex = 0;
         foreach (var audio in info.Audio)
         {
@@ -71,7 +78,8 @@ internal static class FfmpegArguments
             }
 
             var k = audioIndex++.ToString(CultureInfo.InvariantCulture);
-            args.AddRange(["-map", Input(audio)]);
+            args.AddRange(["-map", "1:" + audio.Index.ToString(CultureInfo.InvariantCulture)]);
+            Mapped(audio);
             var encoder = ContainerRules.AudioEncoder(plan.Container, audio);
             if (encoder is null)
             {
@@ -95,14 +103,16 @@ internal static class FfmpegArguments
                 continue;
             }
 
-            args.AddRange(["-map", Input(subtitle), "-c:s:" + subtitleIndex++.ToString(CultureInfo.InvariantCulture), codec]);
+            args.AddRange(["-map", "1:" + subtitle.Index.ToString(CultureInfo.InvariantCulture), "-c:s:" + subtitleIndex++.ToString(CultureInfo.InvariantCulture), codec]);
+            Mapped(subtitle);
         }
 
         if (plan.Container == ContainerFormat.Mkv)
         {
             foreach (var attachment in info.Streams.Where(s => s.Kind == StreamKind.Attachment))
             {
-                args.AddRange(["-map", Input(attachment)]);
+                args.AddRange(["-map", "1:" + attachment.Index.ToString(CultureInfo.InvariantCulture)]);
+                Mapped(attachment);
             }
 
             args.AddRange(["-c:t", "copy"]);
@@ -113,8 +123,7 @@ internal static class FfmpegArguments
             warnings.Add($"{(dropped.IsAttachedPicture ? "cover picture" : "data")} stream {dropped.Index} ({dropped.CodecName}) not copied");
         }
 
-        args.AddRange(["-map_metadata", "1", "-map_chapters", "1",
-            "-map_metadata:s:v:0", "1:s:" + plan.VideoStreamIndex.ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(["-map_metadata", "1", "-map_chapters", "1", .. streamMetadata]);
         if (plan.Container is ContainerFormat.Mp4 or ContainerFormat.Mov)
         {
             args.AddRange(["-movflags", "+faststart"]);
@@ -124,7 +133,7 @@ internal static class FfmpegArguments
         return args;
     }
 
-    private static string Input(MediaStream stream) => "1:" + stream.Index.ToString(CultureInfo.InvariantCulture);
+    private static string Input(int sourceIndex) => "1:s:" + sourceIndex.ToString(CultureInfo.InvariantCulture);
 
     private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -78,7 +78,9 @@ internal static class OutputPlanner
             encode.Add(string.Create(CultureInfo.InvariantCulture, $"noise=alls={Math.Max(1, request.FilmGrain * 40 / 100)}:allf=t"));
         }
 
-        encode.Add($"setsar={(video.SampleAspectRatio ?? "1:1").Replace(':', '/')}");
+        // A quarter turn swaps the pixel's width and height too.
+        var sar = (video.SampleAspectRatio ?? "1:1").Split(':');
+        encode.Add(rotated ? $"setsar={sar[^1]}/{sar[0]}" : $"setsar={sar[0]}/{sar[^1]}");
 
         var start = request.StartMs is { } s ? TimeSpan.FromMilliseconds(s) : (TimeSpan?)null;
         var duration = request.DurationMs is { } d ? TimeSpan.FromMilliseconds(d) : (TimeSpan?)null;
@@ -236,13 +238,30 @@ internal static class OutputPlanner
         yield return matrix.Tag;
         yield return "-color_range";
         yield return range == "full" ? "pc" : "tv";
-        if (video.ColorPrimaries is { } primaries)
+        // ffprobe prints libavutil's names; a few differ from the names the -color_* options accept.
+        var primaries = video.ColorPrimaries switch
+        {
+            "jedec-p22" => "ebu3213",
+            "bt709" or "bt470m" or "bt470bg" or "smpte170m" or "smpte240m" or "film" or "bt2020" or "smpte428" or "smpte431" or "smpte432" => video.ColorPrimaries,
+            _ => null,
+        };
+        if (primaries is not null)
         {
             yield return "-color_primaries";
             yield return primaries;
         }
 
-        if (video.ColorTransfer is { } transfer)
+        var transfer = video.ColorTransfer switch
+        {
+            "bt470m" => "gamma22",
+            "bt470bg" => "gamma28",
+            "log100" => "log",
+            "log316" => "log_sqrt",
+            "bt709" or "smpte170m" or "smpte240m" or "linear" or "iec61966-2-4" or "iec61966-2-1" or "bt2020-10" or "bt2020-12"
+                or "smpte2084" or "smpte428" or "arib-std-b67" => video.ColorTransfer,
+            _ => null,
+        };
+        if (transfer is not null)
         {
             yield return "-color_trc";
             yield return transfer;

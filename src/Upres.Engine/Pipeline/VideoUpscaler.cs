@@ -38,6 +38,16 @@ public sealed class VideoUpscaler : IVideoUpscaler
         _ = OutputPlanner.Plan(request, info, 1);
         using var upscaler = CreateUpscaler(request);
         var plan = OutputPlanner.Plan(request, info, upscaler.Scale, upscaler.Name.Contains("denoise", StringComparison.OrdinalIgnoreCase));
+        if (info.Video.FrameCount is null && request.StartMs is null && request.DurationMs is null && request.MaxFps is null
+            && _prober is FfprobeClient ffprobe)
+        {
+            // No count in the container (raw streams, some mkv/ts): count packets once so progress has a true total.
+            if (await ffprobe.CountFramesAsync(request.InputPath, info.Video.Index, cancellationToken).ConfigureAwait(false) is > 0 and var counted)
+            {
+                plan = plan with { EstimatedFrames = counted };
+            }
+        }
+
         var warnings = new List<string>(plan.Warnings);
 
         var output = Path.GetFullPath(request.OutputPath);
@@ -54,10 +64,11 @@ public sealed class VideoUpscaler : IVideoUpscaler
             if (frames == 0)
             {
                 throw new UpscaleException(UpscaleErrorCodes.NoFrames,
-                    "the decoder produced no frames (is the start past the end of the video?)");
+                    "the decoder produced no frames in the requested range: the start is past the end, or the video has no keyframe there to start decoding from");
             }
 
-            var seconds = timestamps.Seconds;
+            // With -t the filter graph (and showinfo) may see a few frames past the cut that the output drops.
+            var seconds = timestamps.Seconds.Take((int)frames).ToList();
             var video = encoded;
             if (seconds.Count == frames && !FrameTimestamps.IsConstantRate(seconds, FfprobeClient.Fraction(plan.NominalFrameRate) ?? 25))
             {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Upres.Service.Accounts;
 using Upres.Service.Data;
+using Upres.Service.Dialects;
 using Upres.Engine;
 using Upres.Engine.Media;
 using Upres.Engine.Pipeline;
@@ -92,6 +93,7 @@ public static class UpresServiceRegistration
         services.AddHostedService<JobWorker>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<RetentionService>();
+        services.AddUpresDialects();
 
         services.AddUpresRateLimits();
         builder.WebHost.ConfigureKestrel(k =>
@@ -122,6 +124,7 @@ public static class UpresServiceRegistration
         v1.MapAccounts();
         v1.MapUploads();
         v1.MapJobs();
+        app.MapUpresDialects();
         return app;
     }
 }

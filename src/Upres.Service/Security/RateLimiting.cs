@@ -52,7 +52,10 @@ public static class RateLimiting
                 var http = context.HttpContext;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-                await Errors.RateLimited(retry).ToProblem().ExecuteAsync(http);
+                if (!await Dialects.DialectErrors.TryWriteRateLimitedAsync(http, retry))
+                {
+                    await Errors.RateLimited(retry).ToProblem().ExecuteAsync(http);
+                }
             };
         });
         return services;

@@ -148,6 +148,77 @@ public class OnnxSessionTests
     }
 
     [Fact]
+    public void A_fixed_dimension_is_enforced_on_the_input()
+    {
+        var options = TwoThreads with { FixedDimensions = new Dictionary<string, long> { ["d2"] = 2, ["d3"] = 2 } };
+        using var session = OnnxSession.Create(Scale2Model(), options);
+
+        Assert.Equal(16, session.Run([1f, 2f, 3f, 4f], [1, 1, 2, 2], out _, CancellationToken.None).Length);
+        Assert.Throws<OrtException>(() => session.Run(new float[6], [1, 1, 3, 2], out _, CancellationToken.None));
+    }
+
+    [Fact]
+    public void A_session_config_entry_reaches_the_runtime()
+    {
+        // Told to expect the ORT flatbuffer format, the runtime must refuse an ONNX protobuf.
+        var options = TwoThreads with { ConfigEntries = new Dictionary<string, string> { ["session.load_model_format"] = "ORT" } };
+
+        Assert.Throws<OrtException>(() => OnnxSession.Create(Scale2Model(), options));
+    }
+
+    [Fact]
+    public void Profiling_writes_a_trace_naming_each_node()
+    {
+        var prefix = Path.Combine(Path.GetTempPath(), $"upres-profile-{Guid.NewGuid():N}");
+        using var session = OnnxSession.Create(Scale2Model(), TwoThreads with { ProfileFilePrefix = prefix });
+        session.Run([1f, 2f, 3f, 4f], [1, 1, 2, 2], out _, CancellationToken.None);
+
+        var trace = session.EndProfiling();
+        try
+        {
+            Assert.StartsWith(prefix, trace, StringComparison.Ordinal);
+            Assert.Contains("Resize", File.ReadAllText(trace), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(trace);
+        }
+    }
+
+    [Fact]
+    public void WebGpu_either_runs_or_says_why_not()
+    {
+        try
+        {
+            using var session = OnnxSession.Create(Scale2Model(), TwoThreads with { ExecutionProvider = ExecutionProvider.WebGpu });
+            Assert.Equal(16, session.Run([1f, 2f, 3f, 4f], [1, 1, 2, 2], out _, CancellationToken.None).Length);
+        }
+        catch (OrtException e)
+        {
+            Assert.Contains("WebGPU", e.Message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void Every_table_slot_we_call_points_into_the_loaded_library()
+    {
+        var runtime = OrtRuntime.Shared;
+        var library = Path.GetFullPath(runtime.LibraryPath);
+        var ranges = File.ReadAllLines("/proc/self/maps")
+            .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 6 && f[1].Contains('x', StringComparison.Ordinal) && f[5].Trim() == library)
+            .Select(f => f[0].Split('-').Select(h => Convert.ToUInt64(h, 16)).ToArray())
+            .ToList();
+        Assert.NotEmpty(ranges);
+
+        foreach (var index in Enum.GetValues<OrtApiIndex>())
+        {
+            var address = (ulong)runtime.Api.Slot(index);
+            Assert.True(ranges.Any(r => address >= r[0] && address < r[1]), $"{index} ({(int)index}) points outside {library}");
+        }
+    }
+
+    [Fact]
     public void Asking_for_CUDA_where_the_runtime_lacks_its_provider_library_gives_an_OrtException()
     {
         if (OrtRuntime.Shared.Supports(ExecutionProvider.Cuda) && File.Exists("/dev/nvidia0"))
@@ -157,6 +228,16 @@ public class OnnxSessionTests
 
         var e = Assert.ThrowsAny<OrtException>(() => OnnxSession.Create(Scale2Model(), TwoThreads with { ExecutionProvider = ExecutionProvider.Cuda }));
         Assert.False(string.IsNullOrWhiteSpace(e.RuntimeMessage));
+    }
+
+    [Fact]
+    public void A_disposed_session_refuses_to_run_and_disposing_twice_is_harmless()
+    {
+        var session = OnnxSession.Create(Scale2Model(), TwoThreads);
+        session.Dispose();
+        session.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => session.Run([1f, 2f, 3f, 4f], [1, 1, 2, 2], out _, CancellationToken.None));
     }
 
     [Fact]

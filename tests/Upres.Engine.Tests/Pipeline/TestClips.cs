@@ -42,10 +42,12 @@ public sealed class TestClips : IDisposable
     public static async Task<double[]> FrameTimesAsync(string path)
     {
         var result = await ProcessRunner.RunAsync("ffprobe",
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", path], CancellationToken.None);
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,dts_time", "-of", "csv=p=0", path], CancellationToken.None);
+        // Some muxers (MXF) leave pts unset on some packets; dts is then the presentation time.
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => l != "N/A")
-            .Select(l => double.Parse(l.TrimEnd(','), CultureInfo.InvariantCulture)).Order().ToArray();
+            .Select(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(f => f != "N/A"))
+            .Where(t => t is not null)
+            .Select(t => double.Parse(t!, CultureInfo.InvariantCulture)).Order().ToArray();
     }
 
     public void Dispose()

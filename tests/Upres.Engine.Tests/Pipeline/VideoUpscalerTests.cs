@@ -34,8 +34,12 @@ public sealed class VideoUpscalerTests : IDisposable
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_clips.Directory), p => p.Contains(".upres-", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Variable_frame_rate_input_keeps_every_frame_at_its_own_time()
+    [Theory]
+    [InlineData("vfr-out.mp4", VideoCodec.H264)]
+    [InlineData("vfr-out.mov", VideoCodec.ProRes)]
+    [InlineData("vfr-out.webm", VideoCodec.Vp9)]
+    [InlineData("vfr-out.mkv", VideoCodec.Av1)]
+    public async Task Variable_frame_rate_input_keeps_every_frame_at_its_own_time(string outputName, VideoCodec codec)
     {
         // 12 frames at 25 fps, then a 0.3 s gap, then 8 more: ffmpeg's encoder alone would make this constant rate.
         var input = await _clips.MakeAsync("vfr.mkv",
@@ -43,9 +47,10 @@ public sealed class VideoUpscalerTests : IDisposable
             "-vf", "setpts='(N/25+if(gte(N,12),0.3,0))/TB'", "-fps_mode", "passthrough",
             "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2");
         var expected = await TestClips.FrameTimesAsync(input);
-        var output = _clips.PathFor("vfr-out.mp4");
+        var output = _clips.PathFor(outputName);
+        var request = new UpscaleRequest { InputPath = input, OutputPath = output, Codec = codec, Preset = codec switch { VideoCodec.Vp9 => "8", VideoCodec.Av1 => "12", _ => null } };
 
-        var result = await Upscaler().UpscaleAsync(new UpscaleRequest { InputPath = input, OutputPath = output }, null, CancellationToken.None);
+        var result = await Upscaler().UpscaleAsync(request, null, CancellationToken.None);
 
         var actual = await TestClips.FrameTimesAsync(output);
         Assert.Equal(20, result.Frames);
@@ -54,6 +59,21 @@ public sealed class VideoUpscalerTests : IDisposable
         {
             Assert.InRange(actual[i] - actual[0], expected[i] - expected[0] - 0.002, expected[i] - expected[0] + 0.002);
         }
+    }
+
+    [Fact]
+    public async Task A_raw_stream_without_a_frame_count_is_counted_so_progress_has_a_true_total()
+    {
+        var input = await _clips.MakeAsync("raw.h264", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25", "-frames:v", "12",
+            "-c:v", "libx264", "-preset", "ultrafast", "-f", "h264");
+        Assert.Null((await new FfprobeClient().ProbeAsync(input, CancellationToken.None)).Video!.FrameCount);
+        var reports = new List<UpscaleProgress>();
+
+        var result = await Upscaler().UpscaleAsync(new UpscaleRequest { InputPath = input, OutputPath = _clips.PathFor("raw.mkv") },
+            new SynchronousProgress<UpscaleProgress>(reports.Add), CancellationToken.None);
+
+        Assert.Equal(12, result.Frames);
+        Assert.All(reports, r => Assert.Equal(12, r.FramesTotal));
     }
 
     [Fact]
@@ -87,6 +107,22 @@ public sealed class VideoUpscalerTests : IDisposable
         Assert.Contains("model exploded", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
         Assert.Empty(ChildProcessesMentioning(_clips.Directory));
+    }
+
+    [Fact]
+    public async Task Encoding_runs_while_the_model_is_still_working_on_later_frames()
+    {
+        var input = await _clips.ColourBarsAsync(seconds: 1.2);
+        long encoded = 0;
+        var encodedWhenModelSawLastFrame = -1L;
+        var model = new SlowUpscaler(TimeSpan.FromMilliseconds(60), afterFrames: 30, onReached: () => encodedWhenModelSawLastFrame = Interlocked.Read(ref encoded));
+        var progress = new SynchronousProgress<UpscaleProgress>(p => Interlocked.Exchange(ref encoded, p.FramesDone));
+
+        await new VideoUpscaler(_ => model, options: new VideoUpscalerOptions { ProgressInterval = TimeSpan.Zero })
+            .UpscaleAsync(new UpscaleRequest { InputPath = input, OutputPath = _clips.PathFor("overlap.mkv") }, progress, CancellationToken.None);
+
+        // Bounded channels: the encoder trails the model by at most the frames queued between them.
+        Assert.InRange(encodedWhenModelSawLastFrame, 30 - 8, 29);
     }
 
     [Fact]

@@ -2,8 +2,8 @@ namespace Upres.Engine.Models.Conversion;
 
 /// What the reference binary does around the network, baked into the converted graph so the ONNX
 /// model takes a plain [N,3,H,W] image in 0..1 and returns [N,3,sH,sW] aligned pixel for pixel.
-/// PrePadding: reflect padding added on every side (the binaries' `prepadding`).
-/// SizeMultiple: extra reflect padding on the bottom/right so the padded size is a multiple of it
+/// PrePadding: mirror padding added on every side (the binaries' `prepadding`).
+/// SizeMultiple: extra mirror padding on the bottom/right so the padded size is a multiple of it
 /// (Real-CUGAN's strided U-Net needs this).
 /// ModelConsumesPadding: the network's valid convolutions eat the padding (Real-CUGAN), so the output
 /// starts at the image's first pixel; otherwise the output is cropped by PrePadding*scale.

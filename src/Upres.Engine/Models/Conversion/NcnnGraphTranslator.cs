@@ -63,23 +63,30 @@ internal sealed class NcnnGraphTranslator
             return input;
         }
 
-        var p = framing.PrePadding;
-        string pads;
-        if (framing.SizeMultiple <= 1)
+        // The binaries' preproc shader mirrors coordinates as i -> (n-1) - |(|i|) - (n-1)|. Gathering
+        // with those indices matches it for any image size, where ONNX Pad's reflect mode refuses
+        // a pad wider than the image (a small tile).
+        var shape = Node("Shape", [input]);
+        var framed = input;
+        foreach (var axis in new long[] { 2, 3 })
         {
-            pads = Int64s("pads", 0, 0, p, p, 0, 0, p, p);
-        }
-        else
-        {
-            // Bottom/right get P plus whatever makes the padded size a multiple of SizeMultiple.
-            var m = Int64s("multiple", framing.SizeMultiple);
-            var remainder = Node("Mod", [InputHeightWidth(input), m]);
-            var extra = Node("Mod", [Node("Sub", [m, remainder]), m]);
-            var ends = Node("Add", [extra, Int64s("prepad", p)]);
-            pads = Node("Concat", [Int64s("pads_begin", 0, 0, p, p, 0, 0), ends], new OnnxAttribute.Int("axis", 0));
+            var size = Node("Gather", [shape, Int64Scalar("axis", axis)], new OnnxAttribute.Int("axis", 0));
+            var last = Node("Sub", [size, Int64Scalar("one", 1)]);
+            var end = Node("Add", [size, Int64Scalar("prepad", framing.PrePadding)]);
+            if (framing.SizeMultiple > 1)
+            {
+                // Bottom/right also get whatever makes the padded size a multiple of SizeMultiple.
+                var m = Int64Scalar("multiple", framing.SizeMultiple);
+                end = Node("Add", [end, Node("Mod", [Node("Sub", [m, Node("Mod", [size, m])]), m])]);
+            }
+
+            var positions = Node("Range", [Int64Scalar("start", -framing.PrePadding), end, Int64Scalar("step", 1)]);
+            var mirrored = Node("Sub", [last, Node("Abs", [Node("Sub", [Node("Abs", [positions]), last])])]);
+            var indices = Node("Max", [Node("Min", [mirrored, last]), Int64Scalar("zero", 0)]);
+            framed = Node("Gather", [framed, indices], new OnnxAttribute.Int("axis", axis));
         }
 
-        return Node("Pad", [input, pads], new OnnxAttribute.String("mode", "reflect"));
+        return framed;
     }
 
     private string UnframeOutput(string output, string input)
@@ -472,7 +479,7 @@ internal sealed class NcnnGraphTranslator
         switch (opType)
         {
             case 0:
-                return Node("Mul", inputs);
+                return inputs.Skip(1).Aggregate(inputs[0], (product, x) => Node("Mul", [product, x]));
             case 1:
                 if (coefficients.Length > 0)
                 {
@@ -633,6 +640,8 @@ internal sealed class NcnnGraphTranslator
         _graph.AddNode(opType, inputs, [Name(opType)], attributes);
 
     private string Int64s(string stem, params long[] values) => _graph.AddInitializerInt64(Name(stem), values, values.Length);
+
+    private string Int64Scalar(string stem, long value) => _graph.AddInitializerInt64(Name(stem), [value]);
 
     private string Floats(string stem, params float[] values) => _graph.AddInitializer(Name(stem), values, values.Length);
 

@@ -5,7 +5,7 @@ namespace Upres.Engine.Models.Conversion;
 public static class NcnnToOnnxConverter
 {
     /// Bumped whenever the emitted graph changes, so cached .onnx files are rebuilt.
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static byte[] Convert(NcnnNetwork network, ReadOnlyMemory<byte> weights, ConversionOptions options, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,33 @@
+using Upres.Engine.Inference.Compact;
+
+namespace Upres.Engine.Benchmark;
+
+public static class CompactSrCost
+{
+    /// Counted as the ncnn graph states it, independent of how an engine schedules it: each
+    /// conv output element costs 9*ic MACs plus 1 bias add, PReLU 1 multiply per element, the
+    /// residual 1 add per x4 output value, and ncnn's separable bicubic 4 MACs horizontally per
+    /// (output column, x4 row) and 4 vertically per output value.
+    public static ModelCost For(CompactSrWeights weights, int width, int height)
+    {
+        long pixels = (long)width * height;
+        long macs = 0;
+        long elementwise = 0;
+        foreach (var l in weights.Features.Append(weights.Last))
+        {
+            macs += pixels * l.OutChannels * l.InChannels * 9;
+            elementwise += pixels * l.OutChannels * (l.PreluSlopes is null ? 1 : 2);
+        }
+
+        long up = weights.Upscale;
+        long bigW = width * up, bigH = height * up;
+        elementwise += 3 * bigW * bigH;
+        if (weights.TailScale != 1f)
+        {
+            long outW = weights.OutputWidth(width), outH = weights.OutputHeight(height);
+            elementwise += (3 * outW * bigH * 8) + (3 * outW * outH * 8);
+        }
+
+        return new ModelCost(macs, elementwise);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Upres.Engine.Imaging;
+using Upres.Engine.Inference.Compact;
+
+namespace Upres.Engine.Benchmark;
+
+/// What `upres bench` measures for the compact SR models: this machine's FP32 peak, then per
+/// model ms/frame, GFLOP/s from the real layer shapes and the share of that peak, for the AVX2
+/// engine and (when a factory is given) the plain ONNX Runtime run of the same model, plus the
+/// PSNR between the two outputs. Prints nothing.
+public static class ModelBenchmark
+{
+    /// The three target models from the installed packages, each against plain ORT with as many
+    /// intra-op threads as the engine uses.
+    public static BenchmarkReport RunInstalled(UpresPaths paths, ModelBenchmarkOptions options, CancellationToken cancellationToken, bool reference = true)
+    {
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var models = CompactSrModels.Benchmarked.Select(n => CompactSrModels.Load(paths, n)).ToList();
+        return Run(
+            models,
+            !reference ? null : w =>
+            {
+                var (param, bin) = CompactSrModels.Files(paths, w.Name);
+                return PlainOnnxUpscaler.Create(param, bin, w.OutputScale, threads, cancellationToken);
+            },
+            options with { Threads = threads },
+            cancellationToken);
+    }
+
+    public static BenchmarkReport Run(
+        IReadOnlyList<CompactSrWeights> models,
+        Func<CompactSrWeights, IFrameUpscaler?>? reference,
+        ModelBenchmarkOptions options,
+        CancellationToken cancellationToken)
+    {
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var input = SyntheticFrame(options.Width, options.Height);
+        var peaks = new List<(PeakMeasurement Peak, double CpuSeconds)> { MeasurePeak(threads, options.PeakDuration, cancellationToken) };
+        var rows = new List<(CompactSrWeights Weights, ModelCost Cost, Timing Engine, Timing? Reference, double? Psnr)>();
+        foreach (var weights in models)
+        {
+            var cost = CompactSrCost.For(weights, options.Width, options.Height);
+            using var engine = CompactSrUpscaler.Create(weights, threads);
+            var (timing, output) = TimeFrameParallel(engine, input, threads, options.FramesPerThread, cancellationToken);
+            Timing? refTiming = null;
+            double? psnr = null;
+            using (var plain = reference?.Invoke(weights))
+            {
+                if (plain is not null)
+                {
+                    var (rt, expected) = TimeSequential(plain, input, options.FramesPerThread, cancellationToken);
+                    refTiming = rt;
+                    psnr = ImageMetrics.Psnr(output, expected);
+                }
+            }
+
+            rows.Add((weights, cost, timing, refTiming, psnr));
+            peaks.Add(MeasurePeak(threads, options.PeakDuration, cancellationToken));
+        }
+
+        var peak = new PeakMeasurement(threads, peaks[0].Peak.VectorBits, peaks.Average(p => p.Peak.GflopsPerSecond));
+        var peakPerCpuSecond = peaks.Sum(p => p.Peak.GflopsPerSecond * options.PeakDuration.TotalSeconds) / peaks.Sum(p => p.CpuSeconds);
+        var results = rows.Select(r =>
+        {
+            var gflops = r.Cost.Flops / (r.Engine.MsPerFrame / 1000) / 1e9;
+            double? refGflops = r.Reference is { } rt ? r.Cost.Flops / (rt.MsPerFrame / 1000) / 1e9 : null;
+            return new ModelBenchmarkResult(
+                r.Weights.Name, options.Width, options.Height, r.Cost, $"frames ({threads} in flight)",
+                r.Engine.MsPerFrame, gflops, gflops / peak.GflopsPerSecond,
+                r.Reference?.MsPerFrame, refGflops, refGflops / peak.GflopsPerSecond, r.Psnr,
+                r.Cost.Flops / r.Engine.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond,
+                r.Reference is { } rc ? r.Cost.Flops / rc.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond : null);
+        }).ToList();
+        return new BenchmarkReport(peak, peakPerCpuSecond, results);
+    }
+
+    private static (PeakMeasurement Peak, double CpuSeconds) MeasurePeak(int threads, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var cpu = CpuTime();
+        var peak = FmaPeak.Measure(threads, duration, cancellationToken);
+        return (peak, (CpuTime() - cpu).TotalSeconds);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// A smooth image with edges and fine texture, the same on every machine.
+    public static PlanarImage SyntheticFrame(int width, int height)
+    {
+        var image = new PlanarImage(width, height);
+        var rng = new Random(12345);
+        var plane = width * height;
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var u = (double)x / width;
+                var v = (double)y / height;
+                var edge = ((x / 37) + (y / 29)) % 2 == 0 ? 0.15 : 0;
+                for (var c = 0; c < 3; c++)
+                {
+                    var value = 0.5 + (0.3 * Math.Sin((9 + (4 * c)) * u + (7 * v))) + edge + (0.05 * rng.NextDouble());
+                    image.Data[(c * plane) + (y * width) + x] = (float)Math.Clamp(value, 0, 1);
+                }
+            }
+        }
+
+        return image;
+    }
+
+    // One warm-up frame per thread (JIT, row buffers), then each thread upscales its own frames.
+    private static (Timing Timing, PlanarImage Output) TimeFrameParallel(
+        CompactSrUpscaler engine, PlanarImage input, int threads, int framesPerThread, CancellationToken cancellationToken)
+    {
+        PlanarImage? last = null;
+        void Work(int frames)
+        {
+            for (var i = 0; i < frames; i++)
+            {
+                var o = engine.UpscaleOnCallingThread(input, cancellationToken);
+                Interlocked.CompareExchange(ref last, o, null);
+            }
+        }
+
+        RunOnThreads(threads, () => Work(1));
+        var cpu = CpuTime();
+        var sw = Stopwatch.StartNew();
+        RunOnThreads(threads, () => Work(framesPerThread));
+        var frames = threads * framesPerThread;
+        return (new Timing(sw.Elapsed.TotalMilliseconds / frames, (CpuTime() - cpu).TotalSeconds / frames), last!);
+    }
+
+    private static (Timing Timing, PlanarImage Output) TimeSequential(
+        IFrameUpscaler upscaler, PlanarImage input, int frames, CancellationToken cancellationToken)
+    {
+        var output = upscaler.Upscale(input, cancellationToken);
+        var cpu = CpuTime();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < frames; i++)
+        {
+            output = upscaler.Upscale(input, cancellationToken);
+        }
+
+        return (new Timing(sw.Elapsed.TotalMilliseconds / frames, (CpuTime() - cpu).TotalSeconds / frames), output);
+    }
+
+    private readonly record struct Timing(double MsPerFrame, double CpuSecondsPerFrame);
+
+    private static void RunOnThreads(int threads, Action work)
+    {
+        var errors = new Exception?[threads];
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            try
+            {
+                work();
+            }
+            catch (Exception e)
+            {
+                errors[t] = e;
+            }
+        })
+        { IsBackground = true }).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        var first = errors.FirstOrDefault(e => e is not null);
+        if (first is not null)
+        {
+            throw first is OperationCanceledException ? first : new AggregateException(errors.OfType<Exception>());
+        }
+    }
+}

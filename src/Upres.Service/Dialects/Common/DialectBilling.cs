@@ -1,0 +1,20 @@
+using Upres.Service.Billing;
+using Upres.Service.Jobs;
+
+namespace Upres.Service.Dialects;
+
+/// The vendors' billing rules as PriceQueries on the core's OutputPlan; the credits always come
+/// from the one PriceTable, so a job costs the same at every door that bills the same thing.
+public static class DialectBilling
+{
+    /// kokoon, kie.ai, HitPaw: the processed duration (the trimmed range or preview; the whole input
+    /// otherwise), rounded up to whole seconds with 1 s minimum, at the planned output size and
+    /// frame rate. The same rule as the native API.
+    public static Func<OutputPlan, PriceQuery> ByDuration(string? model) =>
+        plan => new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate, model);
+
+    /// mingyan: per input second (a mingyan job is never trimmed, so that is the planned duration),
+    /// at the tier's output size and the tier's nominal frame rate rather than the file's.
+    public static Func<OutputPlan, PriceQuery> ByTier(double nominalFps, string? model) =>
+        plan => new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, nominalFps, model);
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Upres.Service.Jobs;
+
+namespace Upres.Service.Dialects.KieAi;
+
+/// POST /api/v1/jobs/createTask and GET /api/v1/jobs/recordInfo?taskId=...
+public static class KieDialectApi
+{
+    public static RouteGroupBuilder MapKieAi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/jobs").WithTags("Dialect: kie.ai").ExcludeFromDescription();
+        group.MapPost("/createTask", CreateTask);
+        group.MapGet("/recordInfo", RecordInfo);
+        return group;
+    }
+
+    public static Task<IResult> CreateTask(HttpContext http, JobService jobs, DialectInputs inputs, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    {
+        var account = await AuthenticateAsync(http, ct);
+        var body = await DialectFlow.ReadBodyAsync(http.Request, ct);
+        var request = DialectFlow.Valid(KieDialect.Validate(body));
+
+        var (upload, probe) = await inputs.FetchAsync(account.Id, request.Input.VideoUrl, KieDialect.MaxInputBytes, ct);
+        DialectFlow.ThrowIf(KieDialect.CheckInput(upload.SizeBytes, probe.FormatName));
+        var spec = KieDialect.ToSpec(request, body);
+        var created = await jobs.CreateAsync(new NewJob
+        {
+            AccountId = account.Id,
+            Input = new JobInput(upload.Id, null),
+            Spec = spec.ToJobSpec(),
+            Dialect = KieDialect.Name,
+            WebhookUrl = request.CallBackUrl,
+            DialectData = DialectJson.Serialize(new KieJobData(request.Model, body.Trim())),
+            PriceQueryFor = DialectBilling.ByDuration(spec.CatalogModel),
+        }, ct);
+        return DialectJson.Write(200, new KieEnvelope<KieTaskId>(200, "success", new KieTaskId(KieDialect.TaskId(created.Job!.Id))));
+    });
+
+    public static Task<IResult> RecordInfo(HttpContext http, JobService jobs, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    {
+        var account = await AuthenticateAsync(http, ct);
+        var taskId = http.Request.Query["taskId"].ToString();
+        if (string.IsNullOrEmpty(taskId))
+        {
+            throw DialectFlow.Problem(ProblemKind.MissingField, "taskId is required", "taskId");
+        }
+
+        var job = KieDialect.JobId(taskId) is { } jobId ? await jobs.GetAsync(account.Id, jobId, ct) : null;
+        if (job is null)
+        {
+            throw DialectFlow.Problem(ProblemKind.NotFound, $"task '{taskId}' not found", "taskId");
+        }
+
+        var record = KieRecords.From(job, jobs.ResultLinkFor(job)?.Url.ToString());
+        return DialectJson.Write(200, new KieEnvelope<KieRecordInfo>(200, "success", record));
+    });
+
+    private static async Task<Accounts.Account> AuthenticateAsync(HttpContext http, CancellationToken ct) =>
+        await DialectAuth.AuthenticateAsync(http, AuthHeaders.Bearer(http.Request.Headers.Authorization), ct)
+            ?? throw DialectFlow.Problem(ProblemKind.Unauthorized, "Unauthorized: the API key is missing or invalid; send 'Authorization: Bearer YOUR_API_KEY'");
+
+    private static IResult Fail(DialectProblem problem)
+    {
+        var (status, body) = KieDialect.Error(problem);
+        return DialectJson.Write(status, body);
+    }
+}

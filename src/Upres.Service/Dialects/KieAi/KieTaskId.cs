@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Upres.Service.Dialects.KieAi;
+
+public sealed record KieTaskId([property: JsonPropertyName("taskId")] string TaskId);

@@ -1,0 +1,37 @@
+using Upres.Engine.Benchmark;
+using Upres.Engine.Imaging;
+using Upres.Engine.Inference.Compact;
+
+namespace Upres.Engine.Tests.Compact;
+
+public class ModelBenchmarkTests
+{
+    [Fact]
+    public void The_benchmark_reports_speed_share_and_agreement_for_each_model()
+    {
+        var weights = CompactSrTestData.RandomWeights(seed: 11, bodyConvs: 1, 0.5f);
+        var options = new ModelBenchmarkOptions(Width: 24, Height: 12, FramesPerThread: 1, Threads: 2) { PeakDuration = TimeSpan.FromMilliseconds(100) };
+
+        var report = ModelBenchmark.Run([weights], w => new ScalarUpscaler(w), options, CancellationToken.None);
+
+        var row = Assert.Single(report.Models);
+        Assert.True(report.Peak.GflopsPerSecond > 0);
+        Assert.Equal(CompactSrCost.For(weights, 24, 12), row.Cost);
+        Assert.True(row.MsPerFrame > 0 && row.GflopsPerSecond > 0 && row.ShareOfPeak > 0 && row.CpuShareOfPeak > 0);
+        Assert.True(row.ReferenceMsPerFrame > 0);
+        Assert.True(row.PsnrVsReference >= 80, $"PSNR {row.PsnrVsReference}");
+    }
+
+    private sealed class ScalarUpscaler(CompactSrWeights weights) : IFrameUpscaler
+    {
+        public string Name => "scalar";
+
+        public int Scale => weights.OutputScale;
+
+        public PlanarImage Upscale(PlanarImage input, CancellationToken cancellationToken) => CompactSrReference.Run(weights, input);
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Upres.Service.Tests.Infrastructure;
+
+namespace Upres.Service.Tests.Dialects;
+
+/// mingyan's documented flow against a real server: create from a URL, poll the result, download.
+public sealed class MingyanEndToEndTests : IAsyncLifetime
+{
+    private UpresTestServer _server = null!;
+    private FileSite _site = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FileSite.StartAsync();
+        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_FETCH_ALLOW"] = "127.0.0.1" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    private Task<(HttpStatusCode Status, JsonObject Body)> Create(string key, string json) =>
+        _server.SendAsync(HttpMethod.Post, "/kyyReactApiServer/v1/super-resolution/videos", json,
+            ("Authorization", $"Bearer {key}"), ("Content-Type", "application/json"));
+
+    private Task<(HttpStatusCode Status, JsonObject Body)> Result(string key, string id) =>
+        _server.SendAsync(HttpMethod.Get, $"/kyyReactApiServer/v1/result/{id}", null, ("Authorization", $"Bearer {key}"));
+
+    private async Task<JsonObject> PollAsync(string key, string id)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var (status, body) = await Result(key, id);
+            Assert.Equal(HttpStatusCode.OK, status);
+            if ((string)body["status"]! is "completed" or "failed" || DateTimeOffset.UtcNow > deadline)
+            {
+                return body;
+            }
+
+            Assert.Contains((string)body["status"]!, new[] { "queued", "processing" });
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task A_720p_lowfps_task_outputs_720_lines_at_30_fps_with_audio_and_bills_input_seconds_by_tier()
+    {
+        var (_, native, key) = await _server.CreateAccountAsync(credits: 100);
+        var url = _site.Serve(Clips.Small(seconds: 1, width: 160, height: 128, fps: 60), "clip60.mp4");
+
+        var (status, task) = await Create(key, $$"""{"model":"superResolution-720p-lowfps","videoUrl":"{{url}}"}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var id = (string)task["id"]!;
+        Assert.Equal("video", (string)task["object"]!);
+        Assert.Equal("superResolution-720p-lowfps", (string)task["model"]!);
+        // The worker may already have claimed it by the time the answer is written.
+        Assert.Contains((string)task["status"]!, new[] { "queued", "processing" });
+        Assert.InRange((long)task["created"]!, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        var done = await PollAsync(key, id);
+        Assert.Equal("completed", (string)done["status"]!);
+        Assert.Equal(id, (string)done["id"]!);
+        Assert.Null(done["error"]);
+        var probe = await _server.DownloadAndProbeAsync((string)done["video_url"]!);
+        Assert.Equal((900, 720), (probe.Width, probe.Height));
+        Assert.InRange(probe.Fps, 29.9, 30.1);
+        Assert.InRange(probe.Duration, 0.9, 1.15);
+        Assert.True(probe.Audio);
+        Assert.InRange((double)done["actualDuration"]!, 0.9, 1.15);
+
+        // 1 s at the 720p lowfps tier (the table's 720p30 rate, 1 credit/s), charged once.
+        Assert.Equal(99, await native.BalanceAsync());
+        var job = await (await native.GetAsync($"/v1/jobs/{id}")).ReadObjectAsync();
+        Assert.Equal("mingyan", (string)job["dialect"]!);
+        Assert.Equal(1, (long)job["price"]!);
+    }
+
+    [Fact]
+    public async Task A_highfps_task_keeps_the_source_rate_and_is_priced_at_the_tier_s_rate()
+    {
+        var (_, native, key) = await _server.CreateAccountAsync(credits: 100);
+        var url = _site.Serve(Clips.Small(seconds: 0.5, width: 160, height: 128, fps: 60), "clip60-short.mp4");
+
+        var (status, task) = await Create(key, $$"""{"model":"superResolution-720p-highfps","videoUrl":"{{url}}"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var done = await PollAsync(key, (string)task["id"]!);
+        Assert.Equal("completed", (string)done["status"]!);
+        var probe = await _server.DownloadAndProbeAsync((string)done["video_url"]!);
+        Assert.InRange(probe.Fps, 59.9, 60.1);
+        Assert.Equal(720, probe.Height);
+        // 0.5 s bills as 1 s, at the highfps tier's 60 fps bracket: 2 credits.
+        Assert.Equal(98, await native.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task Refusals_come_in_mingyan_s_shape_and_never_as_500()
+    {
+        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
+        var (_, _, poorKey) = await _server.CreateAccountAsync(credits: 0);
+        var url = _site.Serve(Clips.Small(seconds: 1), "small.mp4");
+        var good = $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{url}}"}""";
+
+        await Expect(HttpStatusCode.Unauthorized, "invalid_api_key", await Create("not-a-key", good));
+        await Expect(HttpStatusCode.Unauthorized, "invalid_api_key", await _server.SendAsync(HttpMethod.Post,
+            "/kyyReactApiServer/v1/super-resolution/videos", good, ("Authorization", key)));
+        await Expect(HttpStatusCode.PaymentRequired, "insufficient_balance", await Create(poorKey, good));
+        await Expect(HttpStatusCode.BadRequest, "model_not_supported", await Create(key, good.Replace("1080p", "8k", StringComparison.Ordinal)));
+        await Expect(HttpStatusCode.BadRequest, "invalid_parameter_type", await Create(key, """{"model":"superResolution-1080p-lowfps","videoUrl":123}"""));
+        await Expect(HttpStatusCode.BadRequest, "missing_parameter", await Create(key, """{"model":"superResolution-1080p-lowfps"}"""));
+        await Expect(HttpStatusCode.BadRequest, "invalid_json", await Create(key, """{"model":"""));
+        await Expect(HttpStatusCode.BadRequest, "invalid_video", await Create(key, $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{_site.Missing()}}"}"""));
+        await Expect(HttpStatusCode.NotFound, "task_not_found", await Result(key, "job_0000"));
+        await Expect(HttpStatusCode.Unauthorized, "invalid_api_key", await Result("nope", "job_0000"));
+
+        static Task Expect(HttpStatusCode status, string code, (HttpStatusCode Status, JsonObject Body) answer)
+        {
+            Assert.Equal(status, answer.Status);
+            Assert.Equal(code, (string)answer.Body["code"]!);
+            Assert.False(string.IsNullOrWhiteSpace((string)answer.Body["error"]!));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Another_account_s_task_is_not_found()
+    {
+        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
+        var (_, _, otherKey) = await _server.CreateAccountAsync(credits: 100);
+        var url = _site.Serve(Clips.Small(seconds: 1), "small.mp4");
+        var (_, task) = await Create(key, $$"""{"model":"superResolution-720p-lowfps","videoUrl":"{{url}}"}""");
+
+        var (status, body) = await Result(otherKey, (string)task["id"]!);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("task_not_found", (string)body["code"]!);
+    }
+}
