@@ -7,5 +7,6 @@ var root = new RootCommand("Upres: video super-resolution on your own machines")
     ModelsCommand.Create(),
     DoctorCommand.Create(),
     BenchCommand.Create(),
+    ServeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -6,8 +6,9 @@ using Upres.Service.Tests.Infrastructure;
 
 namespace Upres.Service.Tests;
 
-/// Jobs processed end to end by the real pipeline (ffmpeg decode, frame upscaler, ffmpeg encode) on
+/// Jobs processed end to end by the real engine (ffmpeg decode, the ONNX model, ffmpeg encode) on
 /// tiny clips, through a real server and SQLite file.
+[Collection("processing")]
 public sealed class JobProcessingTests : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
@@ -33,7 +34,7 @@ public sealed class JobProcessingTests : IAsyncLifetime
     public async Task A_job_is_processed_charged_once_notified_once_and_its_result_downloads_with_range()
     {
         var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
-        var upload = await client.UploadIdAsync(Clips.Small(seconds: 1));
+        var upload = await client.UploadIdAsync(Clips.Tiny(seconds: 1));
         var created = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, scale = 2, webhook_url = _receiver.Url("/done") })).ReadObjectAsync();
         var id = (string)created["id"]!;
 
@@ -48,7 +49,7 @@ public sealed class JobProcessingTests : IAsyncLifetime
         var path = Path.Combine(_server.DataDirectory, "downloaded.mp4");
         await File.WriteAllBytesAsync(path, file);
         var probe = Clips.Probe(path);
-        Assert.Equal((320, 256), (probe.Width, probe.Height));
+        Assert.Equal((256, 256), (probe.Width, probe.Height));
         Assert.InRange(probe.Duration, 0.9, 1.2);
         Assert.True(probe.Audio);
 
@@ -85,7 +86,7 @@ public sealed class JobProcessingTests : IAsyncLifetime
     public async Task Progress_streams_as_server_sent_events_until_the_job_ends()
     {
         var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
-        var upload = await client.UploadIdAsync(Clips.Small(seconds: 2));
+        var upload = await client.UploadIdAsync(Clips.Tiny(seconds: 1));
         var id = (string)(await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload } })).ReadObjectAsync())["id"]!;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{id}/events");
@@ -102,15 +103,15 @@ public sealed class JobProcessingTests : IAsyncLifetime
     public async Task Cancelling_a_running_job_stops_the_engine_and_releases_the_credits()
     {
         var (_, client, _) = await _server.CreateAccountAsync(credits: 500);
-        var clip = Clips.Small(seconds: 30, width: 480, height: 270, fps: 25);
+        var clip = Clips.Small(seconds: 20, width: 320, height: 180, fps: 10);
         var upload = await client.UploadIdAsync(clip);
         var id = (string)(await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, webhook_url = _receiver.Url("/cancelled") })).ReadObjectAsync())["id"]!;
         await client.JobUntilAsync(id, j => (long)j["frames_done"]! > 0 || (string)j["status"]! != "queued" && (string)j["status"]! != "processing");
         var started = DateTimeOffset.UtcNow;
         await client.PostAsync($"/v1/jobs/{id}/cancel", null);
-        var job = await client.JobFinishedAsync(id, TimeSpan.FromSeconds(20));
+        var job = await client.JobFinishedAsync(id, TimeSpan.FromSeconds(60));
         Assert.Equal("cancelled", (string)job["status"]!);
-        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(10));
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(30));
         Assert.True((long)job["frames_done"]! < (long)job["frames_total"]!);
         var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
         Assert.Equal(500, (long)me["account"]!["balance"]!);
@@ -125,7 +126,7 @@ public sealed class JobProcessingTests : IAsyncLifetime
     {
         var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
         var copy = Path.Combine(_server.DataDirectory, "vanishing.mp4");
-        File.Copy(Clips.Small(), copy);
+        File.Copy(Clips.Tiny(), copy);
         var upload = await client.UploadIdAsync(copy);
         // The upload was checked when it arrived; its file is gone by the time the worker opens it.
         var uploadPath = Path.Combine(_server.DataDirectory, "uploads", upload);

@@ -12,13 +12,13 @@ public static class ModelBenchmark
 {
     /// The three target models from the installed packages, each against plain ORT with as many
     /// intra-op threads as the engine uses.
-    public static BenchmarkReport RunInstalled(UpresPaths paths, ModelBenchmarkOptions options, CancellationToken cancellationToken)
+    public static BenchmarkReport RunInstalled(UpresPaths paths, ModelBenchmarkOptions options, CancellationToken cancellationToken, bool reference = true)
     {
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var models = CompactSrModels.Benchmarked.Select(n => CompactSrModels.Load(paths, n)).ToList();
         return Run(
             models,
-            w =>
+            !reference ? null : w =>
             {
                 var (param, bin) = CompactSrModels.Files(paths, w.Name);
                 return PlainOnnxUpscaler.Create(param, bin, w.OutputScale, threads, cancellationToken);

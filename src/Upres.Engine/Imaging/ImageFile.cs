@@ -1,12 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Upres.Engine.Media;
 
 namespace Upres.Engine.Imaging;
 
 /// Still images through ffmpeg (there is no image library here): anything ffmpeg decodes comes in
-/// as 16-bit RGB, and PNG goes out at 8 or 16 bits. The child's stderr is drained while stdout is
-/// read, so neither pipe can fill up and stall it.
+/// at its own depth (8-bit as rgb24, deeper as rgb48le), and PNG goes out at 8 or 16 bits.
 public static class ImageFile
 {
     public static async Task<PlanarImage> ReadAsync(string path, CancellationToken cancellationToken = default)
@@ -132,56 +131,27 @@ public static class ImageFile
 
     private static async Task<byte[]> RunAsync(string fileName, IReadOnlyList<string> arguments, byte[]? stdin, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(fileName)
+        await using var child = ProcessRunner.Start(
+            fileName,
+            arguments,
+            new ProcessOptions { CaptureStandardOutput = false, RedirectStandardInput = stdin is not null, Timeout = TimeSpan.FromMinutes(2) });
+        using var stdout = new MemoryStream();
+        var copy = child.StandardOutput.CopyToAsync(stdout, cancellationToken);
+        if (stdin is not null)
         {
-            RedirectStandardInput = stdin is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
+            try
+            {
+                await child.StandardInput.WriteAsync(stdin, cancellationToken).ConfigureAwait(false);
+                child.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The child stopped reading: WaitAsync reports its exit code and stderr.
+            }
         }
 
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {fileName}");
-        try
-        {
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            using var stdout = new MemoryStream();
-            var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout, cancellationToken);
-            if (stdin is not null)
-            {
-                try
-                {
-                    await process.StandardInput.BaseStream.WriteAsync(stdin, cancellationToken).ConfigureAwait(false);
-                    process.StandardInput.Close();
-                }
-                catch (IOException)
-                {
-                    // The child stopped reading: its exit code and stderr below say why.
-                }
-            }
-
-            await copy.ConfigureAwait(false);
-            var errors = await stderr.ConfigureAwait(false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                var tail = errors.Length > 2000 ? errors[^2000..] : errors;
-                throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {tail.Trim()}");
-            }
-
-            return stdout.ToArray();
-        }
-        catch (OperationCanceledException)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            throw;
-        }
+        await copy.ConfigureAwait(false);
+        await child.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return stdout.ToArray();
     }
 }

@@ -26,6 +26,10 @@ public sealed record InferenceOptions
     /// Raw AddSessionConfigEntry pairs, e.g. "session.intra_op.allow_spinning" = "0".
     public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
 
+    /// When set, ORT writes a per-node timing trace (Chrome trace JSON) named from this prefix;
+    /// OnnxSession.EndProfiling returns the file.
+    public string? ProfileFilePrefix { get; init; }
+
     /// Symbolic dims pinned to a size (AddFreeDimensionOverrideByName), e.g. a fixed tile edge, so
     /// ORT can plan memory once instead of per run.
     public IReadOnlyDictionary<string, long> FixedDimensions { get; init; } = new Dictionary<string, long>();

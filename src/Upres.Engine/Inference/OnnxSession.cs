@@ -160,6 +160,27 @@ public sealed unsafe class OnnxSession : IDisposable
         }
     }
 
+    /// Stops the trace started by InferenceOptions.ProfileFilePrefix and returns its path.
+    public string EndProfiling()
+    {
+        if (Options.ProfileFilePrefix is null)
+        {
+            throw new InvalidOperationException("profiling was not enabled for this session (InferenceOptions.ProfileFilePrefix)");
+        }
+
+        var api = _runtime.Api;
+        byte* path;
+        api.Check(api.SessionEndProfiling(_session.DangerousGetHandle(), _runtime.DefaultAllocator, &path));
+        try
+        {
+            return Marshal.PtrToStringUTF8((IntPtr)path) ?? string.Empty;
+        }
+        finally
+        {
+            api.Check(api.AllocatorFree(_runtime.DefaultAllocator, path));
+        }
+    }
+
     /// A run in flight holds a reference on the handle, so the native session outlives it.
     public void Dispose() => _session.Dispose();
 
@@ -194,7 +215,7 @@ public sealed unsafe class OnnxSession : IDisposable
                 var inputName = inputName0;
                 var outputName = outputName0;
                 IntPtr status;
-                // Disposed before runOptions (declared later), and Dispose waits for a callback in flight.
+                // Unregistered before runOptions is released; unregistering waits for a callback in flight.
                 using (cancellationToken.Register(static state => Terminate((OrtRunOptionsHandle)state!), runOptions))
                 {
                     status = api.Run(_session.DangerousGetHandle(), runOptions.DangerousGetHandle(), &inputName, &inputValue, 1, &outputName, 1, output);
@@ -293,6 +314,14 @@ public sealed unsafe class OnnxSession : IDisposable
             api.Check(api.SetSessionGraphOptimizationLevel(created, (int)options.GraphOptimization));
             api.Check(api.SetIntraOpNumThreads(created, options.IntraOpThreads));
             api.Check(api.SetInterOpNumThreads(created, options.InterOpThreads));
+            if (options.ProfileFilePrefix is not null)
+            {
+                fixed (byte* prefix = OrtApi.Utf8Z(options.ProfileFilePrefix))
+                {
+                    api.Check(api.EnableProfiling(created, prefix));
+                }
+            }
+
             foreach (var (key, value) in options.ConfigEntries)
             {
                 fixed (byte* k = OrtApi.Utf8Z(key))

@@ -16,6 +16,7 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<IntPtr, void*, nuint, IntPtr, IntPtr*, IntPtr> CreateSessionFromArray;
     public readonly delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr*, nuint, byte**, nuint, IntPtr*, IntPtr> Run;
     public readonly delegate* unmanaged<IntPtr*, IntPtr> CreateSessionOptions;
+    public readonly delegate* unmanaged<IntPtr, byte*, IntPtr> EnableProfiling;
     public readonly delegate* unmanaged<IntPtr, int, IntPtr> SetSessionLogSeverityLevel;
     public readonly delegate* unmanaged<IntPtr, int, IntPtr> SetSessionGraphOptimizationLevel;
     public readonly delegate* unmanaged<IntPtr, int, IntPtr> SetIntraOpNumThreads;
@@ -43,6 +44,7 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<IntPtr, void> ReleaseRunOptions;
     public readonly delegate* unmanaged<IntPtr, void> ReleaseTensorTypeAndShapeInfo;
     public readonly delegate* unmanaged<IntPtr, void> ReleaseSessionOptions;
+    public readonly delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr> SessionEndProfiling;
     public readonly delegate* unmanaged<IntPtr, byte*, long, IntPtr> AddFreeDimensionOverrideByName;
     public readonly delegate* unmanaged<byte***, int*, IntPtr> GetAvailableProviders;
     public readonly delegate* unmanaged<byte**, int, IntPtr> ReleaseAvailableProviders;
@@ -67,6 +69,7 @@ internal sealed unsafe class OrtApi
         CreateSessionFromArray = (delegate* unmanaged<IntPtr, void*, nuint, IntPtr, IntPtr*, IntPtr>)slots[(int)OrtApiIndex.CreateSessionFromArray];
         Run = (delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr*, nuint, byte**, nuint, IntPtr*, IntPtr>)slots[(int)OrtApiIndex.Run];
         CreateSessionOptions = (delegate* unmanaged<IntPtr*, IntPtr>)slots[(int)OrtApiIndex.CreateSessionOptions];
+        EnableProfiling = (delegate* unmanaged<IntPtr, byte*, IntPtr>)slots[(int)OrtApiIndex.EnableProfiling];
         SetSessionLogSeverityLevel = (delegate* unmanaged<IntPtr, int, IntPtr>)slots[(int)OrtApiIndex.SetSessionLogSeverityLevel];
         SetSessionGraphOptimizationLevel = (delegate* unmanaged<IntPtr, int, IntPtr>)slots[(int)OrtApiIndex.SetSessionGraphOptimizationLevel];
         SetIntraOpNumThreads = (delegate* unmanaged<IntPtr, int, IntPtr>)slots[(int)OrtApiIndex.SetIntraOpNumThreads];
@@ -94,6 +97,7 @@ internal sealed unsafe class OrtApi
         ReleaseRunOptions = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseRunOptions];
         ReleaseTensorTypeAndShapeInfo = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseTensorTypeAndShapeInfo];
         ReleaseSessionOptions = (delegate* unmanaged<IntPtr, void>)slots[(int)OrtApiIndex.ReleaseSessionOptions];
+        SessionEndProfiling = (delegate* unmanaged<IntPtr, IntPtr, byte**, IntPtr>)slots[(int)OrtApiIndex.SessionEndProfiling];
         AddFreeDimensionOverrideByName = (delegate* unmanaged<IntPtr, byte*, long, IntPtr>)slots[(int)OrtApiIndex.AddFreeDimensionOverrideByName];
         GetAvailableProviders = (delegate* unmanaged<byte***, int*, IntPtr>)slots[(int)OrtApiIndex.GetAvailableProviders];
         ReleaseAvailableProviders = (delegate* unmanaged<byte**, int, IntPtr>)slots[(int)OrtApiIndex.ReleaseAvailableProviders];

@@ -7,6 +7,8 @@ namespace Upres.Engine.Pipeline;
 internal sealed partial class FrameTimestamps
 {
     private readonly List<double> _seconds = [];
+    private long _timeBaseNum;
+    private long _timeBaseDen;
 
     public static bool IsShowinfo(string line) => line.Contains("Parsed_showinfo", StringComparison.Ordinal);
 
@@ -17,13 +19,34 @@ internal sealed partial class FrameTimestamps
             return;
         }
 
-        var match = FrameLine().Match(line);
-        if (match.Success && double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        var timeBase = TimeBaseLine().Match(line);
+        if (timeBase.Success)
         {
-            lock (_seconds)
-            {
-                _seconds.Add(seconds);
-            }
+            _timeBaseNum = long.Parse(timeBase.Groups[1].Value, CultureInfo.InvariantCulture);
+            _timeBaseDen = long.Parse(timeBase.Groups[2].Value, CultureInfo.InvariantCulture);
+            return;
+        }
+
+        var match = FrameLine().Match(line);
+        if (!match.Success)
+        {
+            return;
+        }
+
+        // pts_time is printed with only six significant digits (10 ms steps after 1000 s): use pts x time base.
+        double seconds;
+        if (_timeBaseDen > 0 && long.TryParse(match.Groups[1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pts))
+        {
+            seconds = (double)pts * _timeBaseNum / _timeBaseDen;
+        }
+        else if (!double.TryParse(match.Groups[2].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds))
+        {
+            return;
+        }
+
+        lock (_seconds)
+        {
+            _seconds.Add(seconds);
         }
     }
 
@@ -52,6 +75,9 @@ internal sealed partial class FrameTimestamps
         return true;
     }
 
-    [GeneratedRegex(@"\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[0-9.e+-]+)")]
+    [GeneratedRegex(@"\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:(-?[0-9.e+-]+)")]
     private static partial Regex FrameLine();
+
+    [GeneratedRegex(@"config in time_base:\s*(\d+)/(\d+)")]
+    private static partial Regex TimeBaseLine();
 }

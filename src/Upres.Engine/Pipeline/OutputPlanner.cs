@@ -78,7 +78,9 @@ internal static class OutputPlanner
             encode.Add(string.Create(CultureInfo.InvariantCulture, $"noise=alls={Math.Max(1, request.FilmGrain * 40 / 100)}:allf=t"));
         }
 
-        encode.Add($"setsar={(video.SampleAspectRatio ?? "1:1").Replace(':', '/')}");
+        // A quarter turn swaps the pixel's width and height too.
+        var sar = (video.SampleAspectRatio ?? "1:1").Split(':');
+        encode.Add(rotated ? $"setsar={sar[^1]}/{sar[0]}" : $"setsar={sar[0]}/{sar[^1]}");
 
         var start = request.StartMs is { } s ? TimeSpan.FromMilliseconds(s) : (TimeSpan?)null;
         var duration = request.DurationMs is { } d ? TimeSpan.FromMilliseconds(d) : (TimeSpan?)null;

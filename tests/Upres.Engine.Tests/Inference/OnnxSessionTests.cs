@@ -167,6 +167,25 @@ public class OnnxSessionTests
     }
 
     [Fact]
+    public void Profiling_writes_a_trace_naming_each_node()
+    {
+        var prefix = Path.Combine(Path.GetTempPath(), $"upres-profile-{Guid.NewGuid():N}");
+        using var session = OnnxSession.Create(Scale2Model(), TwoThreads with { ProfileFilePrefix = prefix });
+        session.Run([1f, 2f, 3f, 4f], [1, 1, 2, 2], out _, CancellationToken.None);
+
+        var trace = session.EndProfiling();
+        try
+        {
+            Assert.StartsWith(prefix, trace, StringComparison.Ordinal);
+            Assert.Contains("Resize", File.ReadAllText(trace), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(trace);
+        }
+    }
+
+    [Fact]
     public void WebGpu_either_runs_or_says_why_not()
     {
         try

@@ -96,14 +96,20 @@ public class ProcessRunnerTests
                 "-hide_banner", "-nostdin", "-re", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=25", "-t", "600",
                 "-c:v", "libx264", "-preset", "ultrafast", output,
             ]);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+            // Under load ffmpeg may take a while to start writing: cancel once it has.
+            for (var i = 0; i < 200 && !(File.Exists(output) && new FileInfo(output).Length > 0); i++)
+            {
+                await Task.Delay(100);
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => child.WaitAsync(cts.Token));
 
             var probe = await ProcessRunner.RunAsync("ffprobe",
                 ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", output], CancellationToken.None);
             var duration = double.Parse(probe.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.InRange(duration, 0.2, 5);
+            Assert.InRange(duration, 0.2, 60);
         }
         finally
         {

@@ -145,8 +145,9 @@ public class OutputPlannerTests
     }
 
     [Fact]
-    public void Sample_aspect_ratio_is_kept()
+    public void Sample_aspect_ratio_is_kept_and_turns_with_the_picture()
     {
         Assert.Contains("setsar=2/1", OutputPlanner.Plan(Request(), Info(sar: "2:1"), 2).EncodeFilters);
+        Assert.Contains("setsar=1/2", OutputPlanner.Plan(Request(), Info(sar: "2:1", rotation: 270), 2).EncodeFilters);
     }
 }

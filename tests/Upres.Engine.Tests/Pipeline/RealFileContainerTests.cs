@@ -72,6 +72,23 @@ public sealed class RealFileContainerTests : IDisposable
         Assert.All(output.Subtitles, s => Assert.Equal("webvtt", s.CodecName));
     }
 
+    [RealFileFact]
+    public async Task A_stream_starting_without_a_keyframe_is_upscaled_from_its_first_keyframe_and_stays_in_sync()
+    {
+        var request = new UpscaleRequest
+        {
+            InputPath = Path.Combine(Root!, "mediabunny/no-initial-keyframe.ts"), OutputPath = _clips.PathFor("late-key.mkv"), Preset = "ultrafast", Crf = 40,
+        };
+
+        var result = await new VideoUpscaler(_ => new NearestUpscaler(1)).UpscaleAsync(request, null, CancellationToken.None);
+
+        // Its first keyframe is 2.136 s after the start; the 15 frames from there on are all that can be decoded.
+        Assert.Equal(15, result.Frames);
+        var output = await new FfprobeClient().ProbeAsync(result.OutputPath, CancellationToken.None);
+        var gap = (output.Video!.StartTime!.Value - output.Audio.Single().StartTime!.Value).TotalSeconds;
+        Assert.InRange(gap, 2.0, 2.2);
+    }
+
     private static string? FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

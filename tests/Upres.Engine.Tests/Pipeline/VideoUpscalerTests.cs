@@ -110,6 +110,22 @@ public sealed class VideoUpscalerTests : IDisposable
     }
 
     [Fact]
+    public async Task Encoding_runs_while_the_model_is_still_working_on_later_frames()
+    {
+        var input = await _clips.ColourBarsAsync(seconds: 1.2);
+        long encoded = 0;
+        var encodedWhenModelSawLastFrame = -1L;
+        var model = new SlowUpscaler(TimeSpan.FromMilliseconds(60), afterFrames: 30, onReached: () => encodedWhenModelSawLastFrame = Interlocked.Read(ref encoded));
+        var progress = new SynchronousProgress<UpscaleProgress>(p => Interlocked.Exchange(ref encoded, p.FramesDone));
+
+        await new VideoUpscaler(_ => model, options: new VideoUpscalerOptions { ProgressInterval = TimeSpan.Zero })
+            .UpscaleAsync(new UpscaleRequest { InputPath = input, OutputPath = _clips.PathFor("overlap.mkv") }, progress, CancellationToken.None);
+
+        // Bounded channels: the encoder trails the model by at most the frames queued between them.
+        Assert.InRange(encodedWhenModelSawLastFrame, 30 - 8, 29);
+    }
+
+    [Fact]
     public async Task Progress_is_reported_at_most_about_four_times_a_second()
     {
         var input = await _clips.ColourBarsAsync(seconds: 1.2);

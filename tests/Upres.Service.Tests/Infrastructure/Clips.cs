@@ -9,6 +9,9 @@ public static class Clips
     private static readonly ConcurrentDictionary<string, Lazy<string>> Made = new();
     private static readonly string Folder = TempDirectory.Create("upres-clips");
 
+    /// The smallest clip the media limits accept (128x128), 5 fps, with audio: a few frames of real inference.
+    public static string Tiny(double seconds = 1) => Small(seconds, 128, 128, 5);
+
     /// A 160x128 clip at 10 fps with a sine tone.
     public static string Small(double seconds = 1, int width = 160, int height = 128, int fps = 10)
         => Make($"small-{width}x{height}-{fps}-{seconds}.mp4",

@@ -44,6 +44,8 @@ public sealed class UpresTestServer : IAsyncDisposable
             ["UPRES_DATA"] = dataDirectory,
             ["UPRES_ADMIN_KEY"] = AdminKey,
             ["UPRES_POLL_MS"] = "50",
+            // Tests poll fast; the rate-limit test sets its own limit.
+            ["UPRES_RATE_LIMIT_PER_MINUTE"] = "100000",
             ["urls"] = "http://127.0.0.1:0",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
@@ -58,7 +60,6 @@ public sealed class UpresTestServer : IAsyncDisposable
                 builder.Configuration[k] = v;
             }
 
-            TestEngine.Register(builder.Services);
             configure?.Invoke(builder);
         });
         await app.StartAsync();

@@ -479,7 +479,7 @@ internal sealed class NcnnGraphTranslator
         switch (opType)
         {
             case 0:
-                return Node("Mul", inputs);
+                return inputs.Skip(1).Aggregate(inputs[0], (product, x) => Node("Mul", [product, x]));
             case 1:
                 if (coefficients.Length > 0)
                 {

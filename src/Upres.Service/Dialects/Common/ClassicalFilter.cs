@@ -6,6 +6,6 @@ public enum ClassicalFilter
     None,
     /// HitPaw model 3: saturation and contrast lift (ffmpeg eq).
     ColorEnhance,
-    /// HitPaw model 15: gamma and brightness lift for dark footage, then denoise (ffmpeg eq + hqdn3d).
+    /// HitPaw model 15: gamma and brightness lift for dark footage, then a light denoise (ffmpeg eq + hqdn3d).
     LowLight,
 }

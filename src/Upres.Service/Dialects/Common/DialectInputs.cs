@@ -46,20 +46,35 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
 
     /// kokoon's use_trim_orig: the range becomes a new original video. It is re-encoded (not stream
     /// copied) so the cut is frame-exact rather than snapped to the nearest keyframe.
-    public async Task<(UploadRecord Upload, MediaInfo Probe)> TrimAsync(UploadRecord original, long startMs, long durationMs, CancellationToken cancellationToken)
+    public Task<(UploadRecord Upload, MediaInfo Probe)> TrimAsync(UploadRecord original, long startMs, long durationMs, CancellationToken cancellationToken)
+    {
+        List<string> before = ["-ss", Seconds(startMs)];
+        List<string> after = durationMs > 0 ? ["-t", Seconds(durationMs)] : [];
+        return TranscodeAsync(original, before, after,
+            string.Create(CultureInfo.InvariantCulture, $"--trim_{startMs}_{durationMs}"), cancellationToken);
+    }
+
+    /// HitPaw's colour (3) and low-light (15) models, done honestly as ffmpeg filters on the input
+    /// before super-resolution: the engine has no filter stage of its own.
+    public Task<(UploadRecord Upload, MediaInfo Probe)> FilterAsync(UploadRecord original, ClassicalFilter filter, CancellationToken cancellationToken) =>
+        TranscodeAsync(original, [], ["-vf", FilterGraph(filter)], "--" + filter.ToString().ToLowerInvariant(), cancellationToken);
+
+    public static string FilterGraph(ClassicalFilter filter) => filter switch
+    {
+        ClassicalFilter.ColorEnhance => "eq=saturation=1.25:contrast=1.06",
+        ClassicalFilter.LowLight => "eq=gamma=1.45:brightness=0.03:saturation=1.1,hqdn3d=3:3:6:6",
+        _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, null),
+    };
+
+    private async Task<(UploadRecord Upload, MediaInfo Probe)> TranscodeAsync(
+        UploadRecord original, IReadOnlyList<string> beforeInput, IReadOnlyList<string> afterInput, string nameSuffix, CancellationToken cancellationToken)
     {
         var id = Ids.New("upl");
         var path = Path.Combine(options.Value.UploadsDirectory, id);
-        var args = new List<string>
-        {
-            "-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file",
-            "-ss", Seconds(startMs), "-i", "file:" + Path.GetFullPath(original.Path),
-        };
-        if (durationMs > 0)
-        {
-            args.AddRange(["-t", Seconds(durationMs)]);
-        }
-
+        var args = new List<string> { "-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file" };
+        args.AddRange(beforeInput);
+        args.AddRange(["-i", "file:" + Path.GetFullPath(original.Path)]);
+        args.AddRange(afterInput);
         args.AddRange(["-map", "0:v:0", "-map", "0:a?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-f", "mp4", "file:" + path]);
         try
@@ -67,8 +82,7 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
             await RunFfmpegAsync(args, cancellationToken);
             var probe = await guard.InspectAsync(path, cancellationToken);
             var baseName = Path.GetFileNameWithoutExtension(original.FileName ?? original.Id);
-            var upload = new UploadRecord(id, original.AccountId, path,
-                string.Create(CultureInfo.InvariantCulture, $"{baseName}--trim_{startMs}_{durationMs}.mp4"),
+            var upload = new UploadRecord(id, original.AccountId, path, baseName + nameSuffix + ".mp4",
                 new FileInfo(path).Length, JsonSerializer.Serialize(probe), clock.GetUtcNow());
             await uploads.InsertAsync(upload, cancellationToken);
             return (upload, probe);
@@ -107,7 +121,7 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
         var errors = await stderr;
         if (process.ExitCode != 0)
         {
-            throw new ServiceException(Errors.UnsupportedMedia($"Trimming the original failed: {errors[Math.Max(0, errors.Length - 500)..].Trim()}"));
+            throw new ServiceException(Errors.UnsupportedMedia($"Preparing the input failed: {errors[Math.Max(0, errors.Length - 500)..].Trim()}"));
         }
     }
 }

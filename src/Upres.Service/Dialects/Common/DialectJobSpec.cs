@@ -53,8 +53,8 @@ public sealed record DialectJobSpec
 
     public string? CatalogModel => UseSr ? ModelOverride ?? DialectModels.CatalogName(Family) : null;
 
-    /// The core's normalized request. The classical filter has no engine field yet and travels in
-    /// the dialect data (see docs/dialects.md).
+    /// The core's normalized request. The classical filter is not part of it: the dialect applies it
+    /// to the input before the job is created (DialectInputs.FilterAsync).
     public JobSpec ToJobSpec() => new()
     {
         Model = CatalogModel,

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using Upres.Engine.Imaging;
+using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
+
+namespace Upres.Engine.Benchmark;
+
+public sealed record PipelineBenchmarkResult(
+    string Clip, int Width, int Height, int Frames, string Model,
+    double PipelineFps, double InferenceOnlyFps)
+{
+    public double Share => InferenceOnlyFps > 0 ? PipelineFps / InferenceOnlyFps : 0;
+}
+
+public sealed record MemoryBenchmarkResult(int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, long PeakResidentBytes);
+
+/// End-to-end figures: the whole decode -> infer -> encode pipeline against the upscaler alone on
+/// the same frames, and the process's peak memory while producing a 4K output.
+public static class PipelineBenchmark
+{
+    public static async Task<PipelineBenchmarkResult> RunAsync(UpscaleEngine engine, string clip, int frames, CancellationToken cancellationToken)
+    {
+        var info = await engine.Prober.ProbeAsync(clip, cancellationToken).ConfigureAwait(false);
+        var video = info.Video ?? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream, $"{clip} has no video");
+        var work = Directory.CreateTempSubdirectory("upres-bench-");
+        try
+        {
+            var request = new UpscaleRequest
+            {
+                InputPath = clip,
+                OutputPath = Path.Combine(work.FullName, "out.mkv"),
+                Scale = 2,
+                DurationMs = (long)Math.Ceiling(frames / video.FrameRate * 1000) - 1,
+            };
+
+            // Inference alone: the same upscaler on the clip's first frame, once to warm up.
+            var firstFrame = Path.Combine(work.FullName, "first.png");
+            await ProcessRunner.RunAsync("ffmpeg", ["-v", "error", "-i", clip, "-frames:v", "1", "-y", firstFrame], cancellationToken)
+                .ConfigureAwait(false);
+            var image = await ImageFile.ReadAsync(firstFrame, cancellationToken).ConfigureAwait(false);
+            string model;
+            double inferenceFps;
+            using (var upscaler = await engine.OpenFrameUpscalerAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                model = upscaler.Name;
+                upscaler.Upscale(image, cancellationToken);
+                var sw = Stopwatch.StartNew();
+                var n = Math.Max(2, frames / 3);
+                for (var i = 0; i < n; i++)
+                {
+                    upscaler.Upscale(image, cancellationToken);
+                }
+
+                inferenceFps = n / sw.Elapsed.TotalSeconds;
+            }
+
+            var timer = Stopwatch.StartNew();
+            var result = await engine.UpscaleAsync(request, null, cancellationToken).ConfigureAwait(false);
+            var pipelineFps = result.Frames / timer.Elapsed.TotalSeconds;
+            return new PipelineBenchmarkResult(Path.GetFileName(clip), video.Width, video.Height, (int)result.Frames, model, pipelineFps, inferenceFps);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// Upscales a generated 1920x1080 clip x2 (a 3840x2160 output) and reads this process's peak
+    /// resident memory; run it first in a fresh process so earlier work does not count.
+    public static async Task<MemoryBenchmarkResult> Measure4KMemoryAsync(UpscaleEngine engine, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("upres-bench-");
+        try
+        {
+            var clip = Path.Combine(work.FullName, "1080p.mp4");
+            await ProcessRunner.RunAsync("ffmpeg",
+                ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-frames:v", "2", "-pix_fmt", "yuv420p", "-y", clip],
+                cancellationToken).ConfigureAwait(false);
+            var result = await engine.UpscaleAsync(
+                new UpscaleRequest { InputPath = clip, OutputPath = Path.Combine(work.FullName, "2160p.mkv"), Scale = 2 },
+                null, cancellationToken).ConfigureAwait(false);
+            return new MemoryBenchmarkResult(1920, 1080, result.Width, result.Height, PeakResidentBytes());
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static long PeakResidentBytes()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+}
