@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Upres.Service.Hosting;
 
@@ -15,6 +18,8 @@ public static class UpresServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddEnvironmentVariables();
+        // One line per request is noise for an operator; warnings and the startup lines stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddUpresServices();
         configure?.Invoke(builder);
 
@@ -35,7 +40,40 @@ public static class UpresServer
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         await using var app = Build(args);
+        EnsureAdminKey(app);
         await app.RunAsync(cancellationToken);
         return 0;
+    }
+
+    /// A fresh install has no UPRES_ADMIN_KEY, and without one nobody could create the first
+    /// account: so `serve` makes one on first start, keeps it in the data folder readable only by
+    /// its owner, and says where it is (never the key itself, so it stays out of logs).
+    private static void EnsureAdminKey(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<UpresOptions>>().Value;
+        if (!string.IsNullOrEmpty(options.AdminKey))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(options.DataDirectory);
+        var file = Path.Combine(options.DataDirectory, "admin.key");
+        if (!File.Exists(file))
+        {
+            var key = "upa_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var stream = new FileStream(file, create);
+            using var writer = new StreamWriter(stream);
+            writer.Write(key);
+        }
+
+        options.AdminKey = File.ReadAllText(file).Trim();
+        app.Logger.LogWarning("UPRES_ADMIN_KEY is not set: the admin key is in {AdminKeyFile}", file);
     }
 }
