@@ -18,7 +18,7 @@ public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSp
         }
 
         var json = await RunAsync(
-            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", "--", path],
+            ["-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", "--", path],
             cancellationToken).ConfigureAwait(false);
         MediaInfo info;
         try
@@ -43,7 +43,7 @@ public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSp
     {
         var output = await RunAsync(
             ["-v", "error", "-count_packets", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
-             "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "--", path],
+             "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "-protocol_whitelist", "file", "--", path],
             cancellationToken).ConfigureAwait(false);
         return long.TryParse(output.Trim().TrimEnd(','), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
     }

@@ -14,7 +14,8 @@ internal static class FfmpegArguments
             args.AddRange(["-ss", Seconds(start)]);
         }
 
-        args.AddRange(["-i", request.InputPath]);
+        // The source is read as a local file only: a playlist or reference that points elsewhere fails.
+        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath]);
         if (plan.Duration is { } duration)
         {
             args.AddRange(["-t", Seconds(duration)]);
@@ -59,7 +60,7 @@ internal static class FfmpegArguments
             args.AddRange(["-t", Seconds(duration)]);
         }
 
-        args.AddRange(["-i", request.InputPath, "-map", "0:v:0", "-c:v", "copy"]);
+        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath, "-map", "0:v:0", "-c:v", "copy"]);
 
         // Any stream-level -map_metadata turns off ffmpeg's automatic per-stream copy, so every output
         // stream gets its source's tags (language, title, handler) explicitly.
