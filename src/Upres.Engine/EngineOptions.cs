@@ -10,4 +10,7 @@ public sealed record EngineOptions
     public string Provider { get; init; } = "cpu";
 
     public UpresPaths? Paths { get; init; }
+
+    /// Run every model through ONNX Runtime, even where the built-in CPU engine could.
+    public bool ForceOnnxRuntime { get; init; }
 }

@@ -1,5 +1,6 @@
 using Upres.Engine.Imaging;
 using Upres.Engine.Inference;
+using Upres.Engine.Inference.Compact;
 using Upres.Engine.Media;
 using Upres.Engine.Models;
 using Upres.Engine.Pipeline;
@@ -107,6 +108,16 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
 
     private IFrameUpscaler CreateFrameUpscaler(ModelDescriptor model, string onnxPath, UpscaleRequest request)
     {
+        // The compact video models run on our fused AVX2 engine on the CPU (about twice ORT's
+        // speed there, same output to >= 50 dB); everything else, and GPU providers, on ORT.
+        if (model.Architecture == ModelArchitecture.SrVggNetCompact && CompactSrUpscaler.IsSupported
+            && Options.Provider.Equals("cpu", StringComparison.OrdinalIgnoreCase) && !Options.ForceOnnxRuntime)
+        {
+            var source = model.Source;
+            var weights = CompactSrNcnnLoader.Load(source.ParamFile(Paths), source.BinFile(Paths)) with { Name = model.Name };
+            return CompactSrUpscaler.Create(weights, Options.Threads ?? Environment.ProcessorCount, model.Framing.PrePadding);
+        }
+
         var runtime = OrtRuntime.Load(Paths.OrtLibraryPath);
         var session = OnnxSession.Create(onnxPath, InferenceOptionsFor(runtime), runtime);
         var tiles = request.TileSize is { } edge ? TileOptions.Default with { TileSize = edge } : TileOptions.Default;

@@ -68,6 +68,21 @@ public sealed class AccountsTests : IAsyncLifetime
         var missing = await anonymous.GetAsync("/v2/nothing");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("not_found", (string)(await missing.ReadObjectAsync())["code"]!);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+        var openapi = await (await anonymous.GetAsync("/openapi/v1.json")).ReadObjectAsync();
+        Assert.NotNull(openapi["paths"]!["/v1/jobs"]);
+        Assert.NotNull(openapi["paths"]!["/v1/uploads"]);
+    }
+
+    [Fact]
+    public async Task The_page_at_the_root_offers_upload_create_progress_and_download()
+    {
+        using var anonymous = _server.Client();
+        var page = await anonymous.GetAsync("/");
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        foreach (var call in new[] { "/v1/uploads", "/v1/jobs", "/events", "/cancel", "result.url" })
+        {
+            Assert.Contains(call, html, StringComparison.Ordinal);
+        }
     }
 }

@@ -41,7 +41,9 @@ public static class ModelBenchmark
         {
             var cost = CompactSrCost.For(weights, options.Width, options.Height);
             using var engine = CompactSrUpscaler.Create(weights, threads);
-            var (timing, output) = TimeFrameParallel(engine, input, threads, options.FramesPerThread, cancellationToken);
+            var (timing, output) = options.Bands
+                ? TimeSequential(engine, input, threads * options.FramesPerThread, cancellationToken)
+                : TimeFrameParallel(engine, input, threads, options.FramesPerThread, cancellationToken);
             Timing? refTiming = null;
             double? psnr = null;
             using (var plain = reference?.Invoke(weights))
@@ -65,7 +67,7 @@ public static class ModelBenchmark
             var gflops = r.Cost.Flops / (r.Engine.MsPerFrame / 1000) / 1e9;
             double? refGflops = r.Reference is { } rt ? r.Cost.Flops / (rt.MsPerFrame / 1000) / 1e9 : null;
             return new ModelBenchmarkResult(
-                r.Weights.Name, options.Width, options.Height, r.Cost, $"frames ({threads} in flight)",
+                r.Weights.Name, options.Width, options.Height, r.Cost, options.Bands ? $"bands ({threads} per frame)" : $"frames ({threads} in flight)",
                 r.Engine.MsPerFrame, gflops, gflops / peak.GflopsPerSecond,
                 r.Reference?.MsPerFrame, refGflops, refGflops / peak.GflopsPerSecond, r.Psnr,
                 r.Cost.Flops / r.Engine.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond,

@@ -1,7 +1,9 @@
 namespace Upres.Engine.Benchmark;
 
-/// Frames is per thread; Threads 0 means one per logical core.
-public sealed record ModelBenchmarkOptions(int Width = 640, int Height = 360, int FramesPerThread = 2, int Threads = 0)
+/// FramesPerThread: frames each thread upscales in the timed part; Threads 0 means one per
+/// logical core. Bands times one frame at a time split across the threads (latency of a single
+/// image) instead of one frame in flight per thread (throughput of a video pipeline).
+public sealed record ModelBenchmarkOptions(int Width = 640, int Height = 360, int FramesPerThread = 2, int Threads = 0, bool Bands = false)
 {
     public TimeSpan PeakDuration { get; init; } = TimeSpan.FromSeconds(2);
 }

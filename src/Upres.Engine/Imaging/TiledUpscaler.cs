@@ -71,6 +71,11 @@ public sealed class TiledUpscaler : IFrameUpscaler
         var rows = TileSpan.Split(input.Height, Options.TileSize, Options.Overlap, padded);
         lock (_gate)
         {
+            // Sized once for the largest window: edge windows cut at the frame are smaller, and
+            // growing the buffers tile by tile would allocate them several times per frame.
+            var largest = 3 * columns.Max(c => c.WindowLength) * rows.Max(r => r.WindowLength);
+            EnsureCapacity(ref _tileInput, largest);
+            EnsureCapacity(ref _tileOutput, largest * Scale * Scale);
             Span<long> inShape = stackalloc long[4];
             Span<long> outShape = stackalloc long[4];
             foreach (var row in rows)
@@ -80,8 +85,6 @@ public sealed class TiledUpscaler : IFrameUpscaler
                     cancellationToken.ThrowIfCancellationRequested();
                     var inCount = 3 * row.WindowLength * column.WindowLength;
                     var outCount = inCount * Scale * Scale;
-                    EnsureCapacity(ref _tileInput, inCount);
-                    EnsureCapacity(ref _tileOutput, outCount);
                     var tileIn = _tileInput.AsSpan(0, inCount);
                     var tileOut = _tileOutput.AsSpan(0, outCount);
                     CopyWindow(input, column, row, tileIn, Options.Border);

@@ -40,6 +40,11 @@ internal static class OutputPlanner
             warnings.Add("the source has an alpha channel; it is dropped (the output is opaque)");
         }
 
+        if (!request.Deinterlace && video.FieldOrder is "tt" or "bb" or "tb" or "bt")
+        {
+            warnings.Add($"the source is interlaced ({video.FieldOrder}); the model sees combed frames unless deinterlace is on");
+        }
+
         var sixteenBit = video.BitDepth > 8;
         var (outWidth, outHeight, sizeFilters) = TargetSize(request, decodedWidth * modelScale, decodedHeight * modelScale, decodedWidth, decodedHeight);
         var (matrix, range) = Colour(video, decodedHeight);

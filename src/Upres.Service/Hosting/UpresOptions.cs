@@ -79,6 +79,16 @@ public sealed class UpresOptions
     [Range(1, 3_600_000)]
     public int WebhookRetryBaseMilliseconds { get; set; } = 5000;
 
+    /// Slow clients are dropped: the whole header block must arrive within this time.
+    [ConfigurationKeyName("UPRES_HEADERS_TIMEOUT_SECONDS")]
+    [Range(1, 600)]
+    public int HeadersTimeoutSeconds { get; set; } = 15;
+
+    /// Largest JSON body on endpoints other than uploads.
+    [ConfigurationKeyName("UPRES_MAX_BODY_KB")]
+    [Range(1, 1_000_000)]
+    public int MaxBodyKilobytes { get; set; } = 1024;
+
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
     public TimeSpan ResultLinkLifetime => TimeSpan.FromHours(ResultLinkHours);

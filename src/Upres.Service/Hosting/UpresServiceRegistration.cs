@@ -98,10 +98,11 @@ public static class UpresServiceRegistration
         services.AddUpresRateLimits();
         builder.WebHost.ConfigureKestrel(k =>
         {
+            var o = k.ApplicationServices.GetRequiredService<IOptions<UpresOptions>>().Value;
             // Small by default; the upload endpoints raise their own limit.
-            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.Limits.MaxRequestBodySize = o.MaxBodyKilobytes * 1024L;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(o.HeadersTimeoutSeconds);
             k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
             k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
         });

@@ -6,11 +6,13 @@ namespace Upres.Engine.Tests.Compact;
 
 public class ModelBenchmarkTests
 {
-    [Fact]
-    public void The_benchmark_reports_speed_share_and_agreement_for_each_model()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_benchmark_reports_speed_share_and_agreement_for_each_model(bool bands)
     {
         var weights = CompactSrTestData.RandomWeights(seed: 11, bodyConvs: 1, 0.5f);
-        var options = new ModelBenchmarkOptions(Width: 24, Height: 12, FramesPerThread: 1, Threads: 2) { PeakDuration = TimeSpan.FromMilliseconds(100) };
+        var options = new ModelBenchmarkOptions(Width: 24, Height: 12, FramesPerThread: 1, Threads: 2, Bands: bands) { PeakDuration = TimeSpan.FromMilliseconds(100) };
 
         var report = ModelBenchmark.Run([weights], w => new ScalarUpscaler(w), options, CancellationToken.None);
 

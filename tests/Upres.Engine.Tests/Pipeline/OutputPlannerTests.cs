@@ -5,11 +5,11 @@ namespace Upres.Engine.Tests.Pipeline;
 
 public class OutputPlannerTests
 {
-    private static MediaInfo Info(int width = 96, int height = 64, int rotation = 0, int bitDepth = 8, string? sar = null) =>
+    private static MediaInfo Info(int width = 96, int height = 64, int rotation = 0, int bitDepth = 8, string? sar = null, string? fieldOrder = null) =>
         new("mov,mp4", TimeSpan.FromSeconds(2), 1000,
         [
             new MediaStream(0, StreamKind.Video, "h264", width, height, 25, 50, bitDepth > 8 ? "yuv420p10le" : "yuv420p", bitDepth, rotation,
-                sar, null, null, null, null, null, 0, null, false) { FrameRateFraction = "25/1" },
+                sar, null, null, null, null, fieldOrder, 0, null, false) { FrameRateFraction = "25/1" },
         ], 0);
 
     private static UpscaleRequest Request(string output = "/tmp/out.mp4") => new() { InputPath = "/tmp/in.mp4", OutputPath = output };
@@ -134,6 +134,14 @@ public class OutputPlannerTests
         Assert.Contains(plan.EncodeFilters, f => f.StartsWith("noise=", StringComparison.Ordinal));
         Assert.Equal("12", plan.NominalFrameRate);
         Assert.Equal(24, plan.EstimatedFrames);
+    }
+
+    [Fact]
+    public void Interlaced_sources_get_a_note_unless_deinterlacing()
+    {
+        Assert.Contains(OutputPlanner.Plan(Request(), Info(fieldOrder: "tt"), 2).Warnings, w => w.Contains("interlaced", StringComparison.Ordinal));
+        Assert.Empty(OutputPlanner.Plan(Request() with { Deinterlace = true }, Info(fieldOrder: "tt"), 2).Warnings);
+        Assert.Empty(OutputPlanner.Plan(Request(), Info(fieldOrder: "progressive"), 2).Warnings);
     }
 
     [Fact]

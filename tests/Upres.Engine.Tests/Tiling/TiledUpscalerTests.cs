@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Upres.Engine.Imaging;
 using Upres.Engine.Inference;
 
@@ -90,9 +89,8 @@ public class TiledUpscalerTests
         tiled.Upscale(image, output, CancellationToken.None);
         var perFrame = GC.GetAllocatedBytesForCurrentThread() - before;
 
+        // The process's peak is not asserted: other tests share it (the 2160p one holds 1.5 GiB).
         Assert.True(perFrame < 1 << 20, $"allocated {perFrame} bytes for a second frame");
-        using var process = Process.GetCurrentProcess();
-        Assert.True(process.PeakWorkingSet64 < 2L << 30, $"peak working set {process.PeakWorkingSet64 >> 20} MiB");
     }
 
     [Fact]

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Upres.Service.Tests.Infrastructure;
+
+/// A throwaway PostgreSQL cluster in a temp folder on a loopback port, run as the `postgres` user
+/// (initdb refuses root). Null when PostgreSQL is not installed here.
+public sealed class PostgresCluster : IDisposable
+{
+    private readonly string _bin;
+    private readonly string _dir;
+
+    private PostgresCluster(string bin, string dir, int port)
+    {
+        _bin = bin;
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
+
+    public static PostgresCluster? TryStart()
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            : null;
+        if (bin is null)
+        {
+            return null;
+        }
+
+        var dir = Path.Combine(Path.GetTempPath(), $"upres-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        Run("chown", "postgres", dir);
+        var port = ServerProcess.FreePort();
+        AsPostgres(Path.Combine(bin, "initdb"), "-D", Path.Combine(dir, "data"), "-U", "postgres", "-A", "trust", "--no-sync");
+        AsPostgres(Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(dir, "data"), "-l", Path.Combine(dir, "log"), "-w", "-o",
+            $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        return new PostgresCluster(bin, dir, port);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop");
+        }
+        finally
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private static void AsPostgres(params string[] args) => Run("runuser", ["-u", "postgres", "--", .. args]);
+
+    private static void Run(string exe, params string[] args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/tmp" };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{exe} {string.Join(' ', args)} failed: {stderr} {stdout.Result}");
+        }
+    }
+}
