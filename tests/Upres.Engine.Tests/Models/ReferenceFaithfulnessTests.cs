@@ -26,11 +26,11 @@ public sealed class ReferenceFaithfulnessTests(ITestOutputHelper output) : IDisp
     public async Task The_converted_model_matches_the_reference_binary(string name)
     {
         var model = ModelCatalog.Default.Get(name);
-        var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10)).Token;
+        var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(20)).Token;
 
         // Odd sizes on purpose: Real-CUGAN's binary pads to a multiple of 2 or 4 and crops back.
-        // RRDBNet costs 18 M MACs a pixel, which lavapipe takes minutes over at 67x61.
-        var (width, height) = model.Architecture == ModelArchitecture.RrdbNet ? (37, 33) : (67, 61);
+        // RRDBNet costs 18 M MACs a pixel, which lavapipe takes many minutes over at 67x61.
+        var (width, height) = model.Architecture == ModelArchitecture.RrdbNet ? (29, 25) : (67, 61);
         var source = await ImageFile.ReadAsync(TestData.Image("Set5/HR/baby.png"), cancellation);
         var input = Crop(source, 200, 180, width, height);
         var inputPng = Path.Combine(_directory, "input.png");

@@ -57,7 +57,16 @@ internal static class ReferenceUpscaler
         using var process = Process.Start(startInfo)!;
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         var log = (await stdout) + (await stderr);
         if (process.ExitCode != 0 || !File.Exists(output))
         {
