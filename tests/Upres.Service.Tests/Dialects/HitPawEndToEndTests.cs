@@ -5,6 +5,7 @@ using Upres.Service.Tests.Infrastructure;
 namespace Upres.Service.Tests.Dialects;
 
 /// HitPaw's documented flow against a real server: export, task query polling, web_hook_url, download.
+[Collection("processing")]
 public sealed class HitPawEndToEndTests : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
@@ -52,7 +53,7 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
 
         var query = $$"""{"job_id":"{{jobId}}"}""";
         JsonObject data;
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(300);
         do
         {
             var (qs, answer) = await Task(key, query);
@@ -77,7 +78,7 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
         Assert.InRange(probe.Duration, 0.9, 1.15);
         Assert.True(probe.Audio);
 
-        var deliveries = await _receiver.WaitForAsync(1);
+        var deliveries = await _receiver.WaitForAsync(1, TimeSpan.FromSeconds(60));
         var hook = Assert.Single(deliveries);
         Assert.Equal("/webhook", hook.Path);
         Assert.False(string.IsNullOrEmpty(hook.Signature));
@@ -144,7 +145,7 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         var query = $$$"""{"job_id":"{{{(string)export["data"]!["job_id"]!}}}"}""";
         JsonObject data;
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(300);
         do
         {
             await System.Threading.Tasks.Task.Delay(200);

@@ -6,6 +6,7 @@ namespace Upres.Service.Tests.Dialects;
 
 /// kie.ai's documented flow against a real server: createTask with callBackUrl, the callback, the
 /// unified recordInfo query, and the result from resultJson.
+[Collection("processing")]
 public sealed class KieEndToEndTests : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
@@ -52,7 +53,7 @@ public sealed class KieEndToEndTests : IAsyncLifetime
         var taskId = (string)created["data"]!["taskId"]!;
         Assert.StartsWith("task_topaz_", taskId, StringComparison.Ordinal);
 
-        var hook = Assert.Single(await _receiver.WaitForAsync(1, TimeSpan.FromSeconds(90)));
+        var hook = Assert.Single(await _receiver.WaitForAsync(1, TimeSpan.FromSeconds(300)));
         Assert.Equal("/api/callback", hook.Path);
         Assert.False(string.IsNullOrEmpty(hook.Signature));
         var callback = JsonNode.Parse(hook.Body)!.AsObject();
@@ -94,7 +95,7 @@ public sealed class KieEndToEndTests : IAsyncLifetime
         var (_, created) = await CreateTask(key, body);
         var taskId = (string)created["data"]!["taskId"]!;
         JsonObject record;
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(300);
         do
         {
             await Task.Delay(200);

@@ -6,6 +6,7 @@ namespace Upres.Service.Tests.Dialects;
 
 /// kokoon's flow against a real server: upload the original, create the SR task from the
 /// document's body, follow the result video until it is completed, download it.
+[Collection("processing")]
 public sealed class KokoonEndToEndTests : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
@@ -30,7 +31,7 @@ public sealed class KokoonEndToEndTests : IAsyncLifetime
 
     private async Task<JsonObject> UntilDoneAsync(string token, string vid)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(300);
         while (true)
         {
             var (status, video) = await Video(token, vid);
