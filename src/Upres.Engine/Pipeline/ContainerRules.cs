@@ -52,6 +52,9 @@ internal static class ContainerRules
         _ => "aac",
     };
 
+    /// What a track is re-encoded to when it cannot be copied.
+    public static string DefaultAudioEncoder(ContainerFormat container) => container == ContainerFormat.Webm ? "libopus" : "aac";
+
     private static readonly HashSet<string> TextSubtitles = ["subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text"];
 
     /// "copy", an encoder name, or null when the container cannot carry the track (it is dropped with a warning).

@@ -41,6 +41,8 @@ internal static class FfmpegArguments
         ];
     }
 
+    private static bool IsTrimmedFromStart(OutputPlan plan) => plan.Start is { } start && start > TimeSpan.Zero;
+
     public static IReadOnlyList<string> Mux(
         UpscaleRequest request, OutputPlan plan, MediaInfo info, string videoPath, double videoOffsetSeconds,
         string outputPath, List<string> warnings)
@@ -81,7 +83,10 @@ internal static class FfmpegArguments
             var k = audioIndex++.ToString(CultureInfo.InvariantCulture);
             args.AddRange(["-map", "1:" + audio.Index.ToString(CultureInfo.InvariantCulture)]);
             Mapped(audio);
-            var encoder = ContainerRules.AudioEncoder(plan.Container, audio);
+            // A copied track cut by an input seek keeps its pre-roll packets at negative times, and the
+            // muxer then shifts the video by the whole start offset: a trimmed track is re-encoded.
+            var encoder = ContainerRules.AudioEncoder(plan.Container, audio)
+                ?? (IsTrimmedFromStart(plan) ? ContainerRules.DefaultAudioEncoder(plan.Container) : null);
             if (encoder is null)
             {
                 args.AddRange(["-c:a:" + k, "copy"]);
@@ -90,7 +95,9 @@ internal static class FfmpegArguments
             {
                 var kbps = (encoder == "libopus" ? 64 : 96) * Math.Max(2, audio.Channels);
                 args.AddRange(["-c:a:" + k, encoder, "-b:a:" + k, kbps.ToString(CultureInfo.InvariantCulture) + "k"]);
-                warnings.Add($"audio track {audio.Index} ({audio.CodecName}) re-encoded as {encoder} for {plan.Container}");
+                warnings.Add(IsTrimmedFromStart(plan) && ContainerRules.AudioEncoder(plan.Container, audio) is null
+                    ? $"audio track {audio.Index} ({audio.CodecName}) re-encoded as {encoder} to cut it exactly at the start"
+                    : $"audio track {audio.Index} ({audio.CodecName}) re-encoded as {encoder} for {plan.Container}");
             }
         }
 

@@ -104,6 +104,23 @@ public sealed class FaithfulOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trim_into_matroska_starts_video_and_audio_together()
+    {
+        // A copied AAC track cut by an input seek used to drag the video 1 s late in mkv.
+        var input = await _clips.ColourBarsAsync("long.mp4", seconds: 3);
+
+        var result = await Run(input, "trimmed.mkv", r => r with { StartMs = 1000, DurationMs = 1000 });
+
+        var json = await TestClips.ProbeJsonAsync(result.OutputPath);
+        var starts = json.GetProperty("streams").EnumerateArray()
+            .Select(s => double.Parse(s.GetProperty("start_time").GetString()!, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.Equal(2, starts.Count);
+        Assert.All(starts, s => Assert.InRange(s, 0, 0.05));
+        Assert.InRange((await Probe(result.OutputPath)).Duration.TotalSeconds, 0.95, 1.1);
+    }
+
+    [Fact]
     public async Task A_frame_rate_cap_drops_frames_before_they_are_upscaled()
     {
         var input = await _clips.ColourBarsAsync("fifty.mp4", seconds: 0.4, rate: "50");
