@@ -32,11 +32,21 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
 
     public IMediaProber Prober => _prober;
 
+    /// The model name that asks for no super-resolution: a classical bicubic resize (then the
+    /// encoder's lanczos to an exact size), for "enhance without SR" requests.
+    public const string NoSuperResolution = "none";
+
     public static UpscaleEngine Create(EngineOptions options) => new(options);
 
     public async Task<UpscaleResult> UpscaleAsync(UpscaleRequest request, IProgress<UpscaleProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Model == NoSuperResolution)
+        {
+            var classical = new VideoUpscaler(r => new BicubicUpscaler(r.Scale ?? 1), _prober, _pipelineOptions);
+            return await classical.UpscaleAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         var model = await ResolveModelAsync(request, cancellationToken).ConfigureAwait(false);
         var onnxPath = await ConvertAsync(model, cancellationToken).ConfigureAwait(false);
         var pipeline = new VideoUpscaler(r => CreateFrameUpscaler(model, onnxPath, r), _prober, _pipelineOptions);
@@ -101,6 +111,12 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
     /// The frame upscaler a request would run, for benchmarks and single images.
     public async Task<IFrameUpscaler> OpenFrameUpscalerAsync(UpscaleRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Model == NoSuperResolution)
+        {
+            return new BicubicUpscaler(request.Scale ?? 1);
+        }
+
         var model = await ResolveModelAsync(request, cancellationToken).ConfigureAwait(false);
         var onnxPath = await ConvertAsync(model, cancellationToken).ConfigureAwait(false);
         return CreateFrameUpscaler(model, onnxPath, request);

@@ -9,7 +9,7 @@ internal sealed class UpscaleOptions
 {
     public Argument<FileInfo> Input { get; } = new("input") { Description = "Video to upscale" };
     public Argument<FileInfo> Output { get; } = new("output") { Description = "Where to write the result (its extension picks the container unless --container is given)" };
-    public Option<string?> Model { get; } = new("--model", "-m") { Description = "Model name (see `upres models`); default depends on the scale" };
+    public Option<string?> Model { get; } = new("--model", "-m") { Description = "Model name (see `upres models`), or none for a classical resize; default depends on the scale" };
     public Option<int?> Scale { get; } = new("--scale", "-s") { Description = "Output = input x N (2, 3 or 4)" };
     public Option<string?> Size { get; } = new("--size") { Description = "Exact output size WxH (W or H may be omitted: 1920x or x1080)" };
     public Option<FitMode> Fit { get; } = new("--fit") { Description = "With --size: pad (keep aspect, pad), crop, or stretch", DefaultValueFactory = _ => FitMode.Pad };

@@ -6,7 +6,8 @@ namespace Upres.Service.Jobs;
 /// vendor dialect) reduces to. It is stored with the job and becomes the engine's UpscaleRequest.
 public sealed record JobSpec
 {
-    /// Catalog model name; null picks the catalog default for the scale. Ignored when UseSr is false.
+    /// Catalog model name; null picks the catalog default for the scale. When UseSr is false the engine
+    /// resizes classically instead.
     public string? Model { get; init; }
 
     /// False: no super-resolution, only a classical resize and the requested filters.
@@ -63,7 +64,7 @@ public sealed record JobSpec
         {
             InputPath = inputPath,
             OutputPath = outputPath,
-            Model = UseSr ? Model : null,
+            Model = UseSr ? Model : Upres.Engine.UpscaleEngine.NoSuperResolution,
             // The plan fixed the exact output size when pricing; the engine is held to it.
             Scale = null,
             Width = plan.Width,
