@@ -105,9 +105,7 @@ public sealed class KokoonEndToEndTests : IAsyncLifetime
         Assert.EndsWith(".mkv", (string)result["filename"]!, StringComparison.Ordinal);
         var probe = await _server.DownloadAndProbeAsync((string)result["url"]!);
         Assert.Equal((320, 256), (probe.Width, probe.Height));
-        // The preview is 5 s of video from start_pos: 25 frames at 5 fps. (The container's duration
-        // is not asserted: the engine's mux currently keeps untrimmed audio and offsets the video
-        // by start_pos, which is the engine's trim bug, reported to the lead.)
+        // The preview is 5 s of video from start_pos: 25 frames at 5 fps, audio cut to match.
         using var dl = new HttpClient();
         var file = Path.Combine(_server.DataDirectory, "preview.mkv");
         await File.WriteAllBytesAsync(file, await dl.GetByteArrayAsync((string)result["url"]!));
@@ -115,6 +113,8 @@ public sealed class KokoonEndToEndTests : IAsyncLifetime
         Assert.Equal("25", frames);
         Assert.Equal("25", (string)result["nb_frames"]!);
         Assert.True(probe.Audio);
+        var duration = double.Parse(Clips.Run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file]).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(duration, 4.9, 5.2);
     }
 
     [Fact]
