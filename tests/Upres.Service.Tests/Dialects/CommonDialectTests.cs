@@ -87,11 +87,11 @@ public class CommonDialectTests
     }
 
     [Fact]
-    public void Without_sr_no_model_reaches_the_engine()
+    public void Without_sr_the_engine_is_asked_for_a_classical_resize()
     {
         var spec = new DialectJobSpec { Dialect = "x", InputVideoId = "v", UseSr = false, Width = 1920, Height = 1080 };
         var job = spec.ToJobSpec();
         Assert.False(job.UseSr);
-        Assert.Null(job.ToUpscaleRequest("/a", "/b", Plans.For(job, 640, 360, 25, 2)).Model);
+        Assert.Equal(Upres.Engine.UpscaleEngine.NoSuperResolution, job.ToUpscaleRequest("/a", "/b", Plans.For(job, 640, 360, 25, 2)).Model);
     }
 }
