@@ -215,25 +215,14 @@ internal sealed class NcnnGraphTranslator
         }
 
         var numOutput = p.GetInt(0, 0);
-        var kernelW = p.GetInt(1, 0);
-        var kernelH = p.GetInt(11, kernelW);
-        var dilationW = p.GetInt(2, 1);
-        var dilationH = p.GetInt(12, dilationW);
-        var strideW = p.GetInt(3, 1);
-        var strideH = p.GetInt(13, strideW);
+        var (kernelW, kernelH, geometry) = KernelGeometry(p);
         var weightSize = p.GetInt(6, 0);
         var inputChannelsPerGroup = weightSize / (numOutput * kernelW * kernelH);
 
         var weights = _weights.ReadTagged(weightSize);
         var bias = p.GetInt(5, 0) != 0 ? _weights.ReadRaw(numOutput) : null;
 
-        var attributes = new List<OnnxAttribute>
-        {
-            new OnnxAttribute.Ints("kernel_shape", [kernelH, kernelW]),
-            new OnnxAttribute.Ints("strides", [strideH, strideW]),
-            new OnnxAttribute.Ints("dilations", [dilationH, dilationW]),
-            new OnnxAttribute.Int("group", group),
-        };
+        var attributes = new List<OnnxAttribute>(geometry) { new OnnxAttribute.Int("group", group) };
         attributes.AddRange(PaddingAttributes(layer));
 
         var inputs = new List<string>
@@ -248,6 +237,22 @@ internal sealed class NcnnGraphTranslator
 
         var conv = Node("Conv", inputs, [.. attributes]);
         return Activation(conv, p.GetInt(9, 0), p.GetFloats(10), layer.Name);
+    }
+
+    /// ncnn's kernel (1/11), dilation (2/12) and stride (3/13) keys, read the same way by
+    /// Convolution and Deconvolution.
+    private static (int KernelW, int KernelH, OnnxAttribute[] Attributes) KernelGeometry(NcnnParamDictionary p)
+    {
+        var kernelW = p.GetInt(1, 0);
+        var kernelH = p.GetInt(11, kernelW);
+        var dilationW = p.GetInt(2, 1);
+        var strideW = p.GetInt(3, 1);
+        return (kernelW, kernelH,
+        [
+            new OnnxAttribute.Ints("kernel_shape", [kernelH, kernelW]),
+            new OnnxAttribute.Ints("strides", [p.GetInt(13, strideW), strideW]),
+            new OnnxAttribute.Ints("dilations", [p.GetInt(12, dilationW), dilationW]),
+        ]);
     }
 
     private static IEnumerable<OnnxAttribute> PaddingAttributes(NcnnLayer layer)
@@ -285,12 +290,7 @@ internal sealed class NcnnGraphTranslator
         }
 
         var numOutput = p.GetInt(0, 0);
-        var kernelW = p.GetInt(1, 0);
-        var kernelH = p.GetInt(11, kernelW);
-        var dilationW = p.GetInt(2, 1);
-        var dilationH = p.GetInt(12, dilationW);
-        var strideW = p.GetInt(3, 1);
-        var strideH = p.GetInt(13, strideW);
+        var (kernelW, kernelH, geometry) = KernelGeometry(p);
         var padLeft = p.GetInt(4, 0);
         var padRight = p.GetInt(15, padLeft);
         var padTop = p.GetInt(14, padLeft);
@@ -332,11 +332,11 @@ internal sealed class NcnnGraphTranslator
         var deconv = Node(
             "ConvTranspose",
             inputs,
-            new OnnxAttribute.Ints("kernel_shape", [kernelH, kernelW]),
-            new OnnxAttribute.Ints("strides", [strideH, strideW]),
-            new OnnxAttribute.Ints("dilations", [dilationH, dilationW]),
-            new OnnxAttribute.Ints("pads", [padTop, padLeft, padBottom, padRight]),
-            new OnnxAttribute.Ints("output_padding", [outputPadBottom, outputPadRight]));
+            [
+                .. geometry,
+                new OnnxAttribute.Ints("pads", [padTop, padLeft, padBottom, padRight]),
+                new OnnxAttribute.Ints("output_padding", [outputPadBottom, outputPadRight]),
+            ]);
         return Activation(deconv, p.GetInt(9, 0), p.GetFloats(10), layer.Name);
     }
 
