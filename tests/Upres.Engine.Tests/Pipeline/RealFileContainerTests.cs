@@ -7,7 +7,7 @@ namespace Upres.Engine.Tests.Pipeline;
 /// Real files into containers that cannot carry everything they hold: conversions and drops, each with a note.
 public sealed class RealFileContainerTests : IDisposable
 {
-    private static readonly string? Root = FindRoot();
+    private static readonly string? Root = TestData.VideosDirectory;
     private readonly TestClips _clips = new();
 
     private async Task<(UpscaleResult Result, MediaInfo Output)> Run(string relative, string output, VideoCodec codec = VideoCodec.H264)
@@ -87,20 +87,6 @@ public sealed class RealFileContainerTests : IDisposable
         var output = await new FfprobeClient().ProbeAsync(result.OutputPath, CancellationToken.None);
         var gap = (output.Video!.StartTime!.Value - output.Audio.Single().StartTime!.Value).TotalSeconds;
         Assert.InRange(gap, 2.0, 2.2);
-    }
-
-    private static string? FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "testdata", "videos");
-            if (Directory.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        return null;
     }
 
     public void Dispose() => _clips.Dispose();

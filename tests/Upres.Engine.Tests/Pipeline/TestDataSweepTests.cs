@@ -9,7 +9,7 @@ namespace Upres.Engine.Tests.Pipeline;
 /// Every file in ../shared/testdata/videos either upscales faithfully (first half second) or is refused with a code.
 public sealed class TestDataSweepTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly string? Root = FindRoot();
+    private static readonly string? Root = TestData.VideosDirectory;
 
     /// Files that must be refused, and the code they must be refused with.
     private static readonly Dictionary<string, string> Refusals = new(StringComparer.Ordinal)
@@ -114,20 +114,6 @@ public sealed class TestDataSweepTests(ITestOutputHelper output) : IDisposable
         {
             return null;
         }
-    }
-
-    private static string? FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "testdata", "videos");
-            if (Directory.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        return null;
     }
 
     public void Dispose() => _clips.Dispose();

@@ -1,6 +1,6 @@
-namespace Upres.Engine.Tests.Models;
+namespace Upres.Engine.Tests;
 
-/// The shared test images live beside the repository (../shared/testdata), not in it.
+/// The shared test data (images and clips) lives beside the repository (../shared/testdata), not in it.
 internal static class TestData
 {
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
@@ -11,7 +11,12 @@ internal static class TestData
 
     public static string MissingImagesMessage => $"test images not found at {ImagesDirectory} (../shared/testdata beside the repository)";
 
+    /// The real-world clips, or null when ../shared/testdata is absent (a user's clone).
+    public static string? VideosDirectory { get; } = ExistingOrNull(Path.Combine(RepositoryRoot, "..", "shared", "testdata", "videos"));
+
     public static string Image(string relativePath) => Path.Combine(ImagesDirectory, relativePath);
+
+    private static string? ExistingOrNull(string path) => Directory.Exists(path) ? Path.GetFullPath(path) : null;
 
     private static string FindRepositoryRoot()
     {
