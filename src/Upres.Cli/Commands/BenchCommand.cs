@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Upres.Engine;
 using Upres.Engine.Benchmark;
+using Upres.Engine.Inference.Compact;
 
 namespace Upres.Cli.Commands;
 
@@ -12,29 +13,67 @@ internal static class BenchCommand
         var clip = new Option<FileInfo?>("--clip") { Description = "Real clip for the pipeline figure (default: Real-ESRGAN's demo clip from ../shared/testdata, else a generated one)" };
         var frames = new Option<int>("--frames") { Description = "Frames for the pipeline figure", DefaultValueFactory = _ => 12 };
         var noReference = new Option<bool>("--no-reference") { Description = "Skip the plain ONNX Runtime runs" };
-        var command = new Command("bench", "Measure this machine's FP32 peak, each model's speed against it, the pipeline, and memory at 4K") { clip, frames, noReference };
+        var models = new Option<string[]>("--model") { Description = "Only these compact models (repeatable; default: the three the target names)", AllowMultipleArgumentsPerToken = false };
+        var input = new Option<string>("--input") { Description = "Synthetic input size WxH for the model table", DefaultValueFactory = _ => "640x360" };
+        var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); each thread upscales its own frame", DefaultValueFactory = _ => 0 };
+        var bands = new Option<bool>("--bands") { Description = "Time one frame at a time split into bands across the threads (single-image latency) instead of a frame per thread" };
+        var modelsOnly = new Option<bool>("--models-only") { Description = "Only the peak and the model table: skip the 4K memory and pipeline figures" };
+        var command = new Command("bench", "Measure this machine's FP32 peak, each model's speed against it, the pipeline, and memory at 4K")
+        {
+            clip, frames, noReference, models, input, threads, bands, modelsOnly,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var only = parse.GetValue(modelsOnly);
+            if (UpscaleOptions.ParseSize(parse.GetValue(input)) is not ({ } width, { } height) || width < 16 || height < 16)
+            {
+                Console.Error.WriteLine("error [invalid_size]: --input must be WxH, both at least 16");
+                return ExitCodes.Usage;
+            }
+
+            var unknown = parse.GetValue(models)?.FirstOrDefault(m => !CompactSrModels.Names.Contains(m, StringComparer.Ordinal));
+            if (unknown is not null)
+            {
+                Console.Error.WriteLine($"error [unknown_model]: {unknown} is not a compact model; bench knows {string.Join(", ", CompactSrModels.Names)}");
+                return ExitCodes.Usage;
+            }
+
             var paths = UpresPaths.FromEnvironment();
             using var engine = UpscaleEngine.Create(new EngineOptions { Paths = paths });
             var inv = CultureInfo.InvariantCulture;
-
-            // First, in a fresh process, so nothing else has raised the peak yet.
-            var memory = await PipelineBenchmark.Measure4KMemoryAsync(engine, cancellationToken);
-            Console.WriteLine(string.Create(inv,
-                $"memory: {memory.InputWidth}x{memory.InputHeight} -> {memory.OutputWidth}x{memory.OutputHeight}: peak resident {memory.PeakResidentBytes / 1048576.0:0} MiB (target < 2048 MiB)"));
-
-            var report = ModelBenchmark.RunInstalled(paths, new ModelBenchmarkOptions(), cancellationToken, reference: !parse.GetValue(noReference));
-            Console.WriteLine(string.Create(inv,
-                $"fp32 peak: {report.Peak.GflopsPerSecond:0.0} GFLOP/s on {report.Peak.Threads} threads ({report.Peak.VectorBits}-bit FMA)"));
-            Console.WriteLine($"{"model",-26} {"input",-9} {"ms/frame",9} {"GFLOP/s",8} {"of peak",8} {"cpu-s",6}   {"ORT ms",8} {"ORT %",6} {"cpu-s",6} {"PSNR vs ORT",12}");
-            foreach (var m in report.Models)
+            if (!only)
             {
+                // First, in a fresh process, so nothing else has raised the peak yet.
+                var memory = await PipelineBenchmark.Measure4KMemoryAsync(engine, cancellationToken);
                 Console.WriteLine(string.Create(inv,
-                    $"{m.Model,-26} {m.Width + "x" + m.Height,-9} {m.MsPerFrame,9:0.0} {m.GflopsPerSecond,8:0.0} {m.ShareOfPeak,8:P1} {m.CpuShareOfPeak * 100,6:0.0}   {Opt(m.ReferenceMsPerFrame, "0.0"),8} {Opt(m.ReferenceShareOfPeak * 100, "0.0"),6} {Opt(m.ReferenceCpuShareOfPeak * 100, "0.0"),6} {Opt(m.PsnrVsReference, "0.00") + " dB",12}"));
+                    $"memory: {memory.InputWidth}x{memory.InputHeight} -> {memory.OutputWidth}x{memory.OutputHeight}: peak resident {memory.PeakResidentBytes / 1048576.0:0} MiB (target < 2048 MiB)"));
             }
 
-            Console.WriteLine("(of peak: wall clock against the FMA peak measured between the models; cpu-s: GFLOP per CPU-second against the peak's, which stays fair when other work shares the cores)");
+            var options = new ModelBenchmarkOptions(width, height, Threads: parse.GetValue(threads), Bands: parse.GetValue(bands));
+            var report = ModelBenchmark.RunInstalled(paths, options, cancellationToken, reference: !parse.GetValue(noReference), names: parse.GetValue(models));
+            Console.WriteLine(string.Create(inv,
+                $"fp32 peak: {report.Peak.GflopsPerSecond:0.0} GFLOP/s on {report.Peak.Threads} threads ({report.Peak.VectorBits}-bit FMA)"));
+            Console.WriteLine($"{"model",-26} {"input",-9} {"engine",-9} {"ms/frame",9} {"GFLOP/s",8} {"of peak",8} {"cpu-s",6} {"PSNR vs ORT",12}");
+            foreach (var m in report.Models)
+            {
+                Row(m.Model, m.Width + "x" + m.Height, "winograd", m.Engine, m.PsnrVsReference);
+                Row("", "", "direct", m.Direct, m.DirectPsnrVsReference);
+                if (m.Reference is { } reference)
+                {
+                    Row("", "", "ORT", reference, null);
+                }
+
+                Console.WriteLine(string.Create(inv,
+                    $"{"",-26} {"",-9} (winograd executes {(double)m.WinogradMacs / m.Cost.ConvMacs:P0} of the direct multiply-adds: {m.ExecutedShareOfPeak:P1} of peak executed; {m.Direct.MsPerFrame / m.Engine.MsPerFrame:0.00}x the direct speed)"));
+            }
+
+            Console.WriteLine("GFLOP/s and 'of peak' count the direct convolution's arithmetic for every engine, against the FMA peak measured between the models;");
+            Console.WriteLine("cpu-s is GFLOP per CPU-second against the peak's, which stays fair when other work shares the cores. `upres upscale` uses winograd.");
+
+            if (only)
+            {
+                return ExitCodes.Ok;
+            }
 
             var clipPath = parse.GetValue(clip)?.FullName ?? DefaultClip();
             if (clipPath is null)
@@ -51,7 +90,9 @@ internal static class BenchCommand
         return command;
     }
 
-    private static string Opt(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+    private static void Row(string model, string input, string engine, EngineFigures f, double? psnr) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{model,-26} {input,-9} {engine,-9} {f.MsPerFrame,9:0.0} {f.GflopsPerSecond,8:0.0} {f.ShareOfPeak,8:P1} {f.CpuShareOfPeak * 100,6:0.0} {(psnr is { } p ? p.ToString("0.00", CultureInfo.InvariantCulture) + " dB" : "-"),12}"));
 
     private static string? DefaultClip()
     {

@@ -30,4 +30,15 @@ public static class CompactSrCost
 
         return new ModelCost(macs, elementwise);
     }
+
+    /// The multiply-adds the Winograd engine executes: F(2,3) along x makes every 64-channel
+    /// layer 4 per pixel pair and kernel row instead of 6 (the 3-channel head stays direct).
+    public static long WinogradMacs(CompactSrWeights weights, int width, int height)
+    {
+        long pixels = (long)width * height;
+        return weights.Features.Append(weights.Last).Sum(l =>
+            l.InChannels == WinogradRowKernel.Channels
+                ? pixels * l.OutChannels * l.InChannels * 6
+                : pixels * l.OutChannels * l.InChannels * 9);
+    }
 }

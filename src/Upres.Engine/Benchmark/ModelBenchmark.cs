@@ -10,12 +10,13 @@ namespace Upres.Engine.Benchmark;
 /// PSNR between the two outputs. Prints nothing.
 public static class ModelBenchmark
 {
-    /// The three target models from the installed packages, each against plain ORT with as many
-    /// intra-op threads as the engine uses.
-    public static BenchmarkReport RunInstalled(UpresPaths paths, ModelBenchmarkOptions options, CancellationToken cancellationToken, bool reference = true)
+    /// The named compact models (default: the three the target names) from the installed
+    /// packages, each against plain ORT with as many intra-op threads as the engine uses.
+    public static BenchmarkReport RunInstalled(
+        UpresPaths paths, ModelBenchmarkOptions options, CancellationToken cancellationToken, bool reference = true, IReadOnlyList<string>? names = null)
     {
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        var models = CompactSrModels.Benchmarked.Select(n => CompactSrModels.Load(paths, n)).ToList();
+        var models = (names is { Count: > 0 } ? names : CompactSrModels.Benchmarked).Select(n => CompactSrModels.Load(paths, n)).ToList();
         return Run(
             models,
             !reference ? null : w =>
@@ -36,16 +37,14 @@ public static class ModelBenchmark
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var input = SyntheticFrame(options.Width, options.Height);
         var peaks = new List<(PeakMeasurement Peak, double CpuSeconds)> { MeasurePeak(threads, options.PeakDuration, cancellationToken) };
-        var rows = new List<(CompactSrWeights Weights, ModelCost Cost, Timing Engine, Timing? Reference, double? Psnr)>();
+        var rows = new List<(CompactSrWeights Weights, ModelCost Cost, Timing Engine, Timing Direct, Timing? Reference, double? Psnr, double? DirectPsnr)>();
         foreach (var weights in models)
         {
             var cost = CompactSrCost.For(weights, options.Width, options.Height);
-            using var engine = CompactSrUpscaler.Create(weights, threads);
-            var (timing, output) = options.Bands
-                ? TimeSequential(engine, input, threads * options.FramesPerThread, cancellationToken)
-                : TimeFrameParallel(engine, input, threads, options.FramesPerThread, cancellationToken);
+            var (timing, output) = TimeEngine(weights, ConvolutionAlgorithm.Winograd, input, threads, options, cancellationToken);
+            var (direct, directOutput) = TimeEngine(weights, ConvolutionAlgorithm.Direct, input, threads, options, cancellationToken);
             Timing? refTiming = null;
-            double? psnr = null;
+            double? psnr = null, directPsnr = null;
             using (var plain = reference?.Invoke(weights))
             {
                 if (plain is not null)
@@ -53,27 +52,36 @@ public static class ModelBenchmark
                     var (rt, expected) = TimeSequential(plain, input, options.FramesPerThread, cancellationToken);
                     refTiming = rt;
                     psnr = ImageMetrics.Psnr(output, expected);
+                    directPsnr = ImageMetrics.Psnr(directOutput, expected);
                 }
             }
 
-            rows.Add((weights, cost, timing, refTiming, psnr));
+            rows.Add((weights, cost, timing, direct, refTiming, psnr, directPsnr));
             peaks.Add(MeasurePeak(threads, options.PeakDuration, cancellationToken));
         }
 
         var peak = new PeakMeasurement(threads, peaks[0].Peak.VectorBits, peaks.Average(p => p.Peak.GflopsPerSecond));
         var peakPerCpuSecond = peaks.Sum(p => p.Peak.GflopsPerSecond * options.PeakDuration.TotalSeconds) / peaks.Sum(p => p.CpuSeconds);
-        var results = rows.Select(r =>
+        EngineFigures Figures(ModelCost cost, Timing t)
         {
-            var gflops = r.Cost.Flops / (r.Engine.MsPerFrame / 1000) / 1e9;
-            double? refGflops = r.Reference is { } rt ? r.Cost.Flops / (rt.MsPerFrame / 1000) / 1e9 : null;
-            return new ModelBenchmarkResult(
-                r.Weights.Name, options.Width, options.Height, r.Cost, options.Bands ? $"bands ({threads} per frame)" : $"frames ({threads} in flight)",
-                r.Engine.MsPerFrame, gflops, gflops / peak.GflopsPerSecond,
-                r.Reference?.MsPerFrame, refGflops, refGflops / peak.GflopsPerSecond, r.Psnr,
-                r.Cost.Flops / r.Engine.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond,
-                r.Reference is { } rc ? r.Cost.Flops / rc.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond : null);
-        }).ToList();
+            var gflops = cost.Flops / (t.MsPerFrame / 1000) / 1e9;
+            return new EngineFigures(t.MsPerFrame, gflops, gflops / peak.GflopsPerSecond, cost.Flops / t.CpuSecondsPerFrame / 1e9 / peakPerCpuSecond);
+        }
+
+        var results = rows.Select(r => new ModelBenchmarkResult(
+            r.Weights.Name, options.Width, options.Height, r.Cost, CompactSrCost.WinogradMacs(r.Weights, options.Width, options.Height),
+            options.Bands ? $"bands ({threads} per frame)" : $"frames ({threads} in flight)",
+            Figures(r.Cost, r.Engine), Figures(r.Cost, r.Direct), r.Reference is { } rt ? Figures(r.Cost, rt) : null, r.Psnr, r.DirectPsnr)).ToList();
         return new BenchmarkReport(peak, peakPerCpuSecond, results);
+    }
+
+    private static (Timing Timing, PlanarImage Output) TimeEngine(
+        CompactSrWeights weights, ConvolutionAlgorithm algorithm, PlanarImage input, int threads, ModelBenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        using var engine = CompactSrUpscaler.Create(weights, threads, algorithm: algorithm);
+        return options.Bands
+            ? TimeSequential(engine, input, threads * options.FramesPerThread, cancellationToken)
+            : TimeFrameParallel(engine, input, threads, options.FramesPerThread, cancellationToken);
     }
 
     private static (PeakMeasurement Peak, double CpuSeconds) MeasurePeak(int threads, TimeSpan duration, CancellationToken cancellationToken)

@@ -46,6 +46,10 @@ public class CompactSrRealModelTests
 
         Assert.Equal(619_200L * 640 * 360, CompactSrCost.For(weights, 640, 360).ConvMacs);
         Assert.Equal(1_209_024L * 640 * 360, CompactSrCost.For(fast, 640, 360).ConvMacs);
+
+        // Winograd: the 3-channel head stays at 9 taps, every 64-channel layer drops to 6.
+        Assert.Equal(((3 * 64 * 9) + (16 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.WinogradMacs(weights, 640, 360));
+        Assert.Equal(((3 * 64 * 9) + (32 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.WinogradMacs(fast, 640, 360));
     }
 
     [Theory]

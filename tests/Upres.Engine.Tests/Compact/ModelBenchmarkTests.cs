@@ -19,9 +19,15 @@ public class ModelBenchmarkTests
         var row = Assert.Single(report.Models);
         Assert.True(report.Peak.GflopsPerSecond > 0);
         Assert.Equal(CompactSrCost.For(weights, 24, 12), row.Cost);
-        Assert.True(row.MsPerFrame > 0 && row.GflopsPerSecond > 0 && row.ShareOfPeak > 0 && row.CpuShareOfPeak > 0);
-        Assert.True(row.ReferenceMsPerFrame > 0);
+        foreach (var f in new[] { row.Engine, row.Direct, row.Reference! })
+        {
+            Assert.True(f.MsPerFrame > 0 && f.GflopsPerSecond > 0 && f.ShareOfPeak > 0 && f.CpuShareOfPeak > 0, f.ToString());
+        }
+
+        Assert.Equal(CompactSrCost.WinogradMacs(weights, 24, 12), row.WinogradMacs);
+        Assert.True(row.WinogradMacs < row.Cost.ConvMacs && row.ExecutedShareOfPeak < row.Engine.ShareOfPeak);
         Assert.True(row.PsnrVsReference >= 80, $"PSNR {row.PsnrVsReference}");
+        Assert.True(row.DirectPsnrVsReference >= 80, $"PSNR {row.DirectPsnrVsReference}");
     }
 
     private sealed class ScalarUpscaler(CompactSrWeights weights) : IFrameUpscaler

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Upres.Engine.Imaging;
 using Upres.Engine.Inference;
+using Upres.Engine.Inference.Compact;
 using Upres.Engine.Models;
 using Upres.Engine.Models.Conversion;
+using Upres.Engine.Pipeline;
 using Xunit.Abstractions;
 
 namespace Upres.Engine.Tests.Models;
@@ -59,6 +61,19 @@ public sealed class ReferenceFaithfulnessTests(ITestOutputHelper output) : IDisp
             $"reference {referenceTime.TotalSeconds:F1} s, convert+ORT {ourTime.TotalSeconds:F1} s");
         Assert.True(comparison.Excluded <= ours.Length / 100, $"{comparison.Excluded} of {ours.Length} values excluded as lavapipe artefacts");
         Assert.True(comparison.Psnr >= RequiredPsnr, $"{name}: PSNR {comparison.Psnr:F2} dB against the reference binary, need {RequiredPsnr}");
+
+        // The compact video models run on our own CPU engine in `upres upscale`: hold that path to
+        // the same bar, through the same composition root the pipeline uses.
+        if (CompactSrModels.Names.Contains(name) && CompactSrUpscaler.IsSupported)
+        {
+            using var engine = UpscaleEngine.Create(new EngineOptions { Threads = 2 });
+            using var upscaler = await engine.OpenFrameUpscalerAsync(new UpscaleRequest { InputPath = inputPng, OutputPath = inputPng, Model = name }, cancellation);
+            Assert.IsType<CompactSrUpscaler>(upscaler);
+            var engineComparison = Compare(upscaler.Upscale(input, cancellation).Data, reference);
+            output.WriteLine($"{name}: CPU engine {engineComparison.Psnr:F2} dB, {engineComparison.Excluded} excluded");
+            Assert.True(engineComparison.Excluded <= ours.Length / 100, $"{engineComparison.Excluded} of {ours.Length} values excluded as lavapipe artefacts");
+            Assert.True(engineComparison.Psnr >= RequiredPsnr, $"{name}: CPU engine PSNR {engineComparison.Psnr:F2} dB against the reference binary, need {RequiredPsnr}");
+        }
     }
 
     private static PlanarImage Crop(PlanarImage source, int x, int y, int width, int height)

@@ -27,6 +27,7 @@ internal sealed unsafe class CompactSrRunner : IDisposable
     private readonly float* lastRow;
     private readonly float* x4Row;
     private readonly float* tailRing;
+    private readonly float* scratch;
     private readonly CubicResizeAxis? horizontal;
     private bool disposed;
 
@@ -34,7 +35,8 @@ internal sealed unsafe class CompactSrRunner : IDisposable
     {
         this.model = model;
         this.width = width;
-        tilePixels = ConvRowKernel.RoundUpPixels(width);
+        // A multiple of both kernels' chunks; the extra columns are computed and then zeroed.
+        tilePixels = WinogradRowKernel.RoundUpPixels(width);
         rowPixels = tilePixels + 2;
         features = model.Weights.NumFeatures;
         featureRowFloats = (nint)rowPixels * features;
@@ -54,7 +56,15 @@ internal sealed unsafe class CompactSrRunner : IDisposable
             (long)tilePixels * w.Last.OutChannels,
             3L * width * up,
             horizontal is null ? 0 : TailRingRows * 3L * outWidth,
+            WinogradRowKernel.ScratchFloats,
         };
+
+        // Every buffer starts on a 64-byte line.
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            sizes[i] = (sizes[i] + 15) / 16 * 16;
+        }
+
         var total = sizes.Sum();
         memory = (float*)NativeMemory.AlignedAlloc((nuint)(total * sizeof(float)), 64);
         NativeMemory.Clear(memory, (nuint)(total * sizeof(float)));
@@ -70,6 +80,8 @@ internal sealed unsafe class CompactSrRunner : IDisposable
         x4Row = p;
         p += sizes[4];
         tailRing = p;
+        p += sizes[5];
+        scratch = p;
     }
 
     public int Width => width;
@@ -119,9 +131,7 @@ internal sealed unsafe class CompactSrRunner : IDisposable
                 }
                 else
                 {
-                    ConvRowKernel.Run<Channels64>(
-                        FeatureRowOrZero(j - 1, r - 1, a, b), FeatureRowOrZero(j - 1, r, a, b), FeatureRowOrZero(j - 1, r + 1, a, b),
-                        l.Weights, l.Bias, l.Slopes, dst, features, features, tilePixels);
+                    Conv64(l, FeatureRowOrZero(j - 1, r - 1, a, b), FeatureRowOrZero(j - 1, r, a, b), FeatureRowOrZero(j - 1, r + 1, a, b), dst, features);
                 }
 
                 // Columns right of the image must read as zero padding for the next layer.
@@ -132,11 +142,21 @@ internal sealed unsafe class CompactSrRunner : IDisposable
             if (rl >= a && rl < b)
             {
                 var l = layers[nf];
-                ConvRowKernel.Run<Channels64>(
-                    FeatureRowOrZero(nf - 1, rl - 1, a, b), FeatureRowOrZero(nf - 1, rl, a, b), FeatureRowOrZero(nf - 1, rl + 1, a, b),
-                    l.Weights, l.Bias, null, lastRow, l.OutChannels, l.OutChannels, tilePixels);
+                Conv64(l, FeatureRowOrZero(nf - 1, rl - 1, a, b), FeatureRowOrZero(nf - 1, rl, a, b), FeatureRowOrZero(nf - 1, rl + 1, a, b), lastRow, l.OutChannels);
                 tail.Consume(rl);
             }
+        }
+    }
+
+    private void Conv64(in PackedCompactModel.PackedLayer l, float* row0, float* row1, float* row2, float* dst, int outStride)
+    {
+        if (l.WinogradWeights is not null)
+        {
+            WinogradRowKernel.Run(row0, row1, row2, l.WinogradWeights, l.Bias, l.Slopes, dst, outStride, l.OutChannels, tilePixels, scratch);
+        }
+        else
+        {
+            ConvRowKernel.Run<Channels64>(row0, row1, row2, l.Weights, l.Bias, l.Slopes, dst, outStride, l.OutChannels, tilePixels);
         }
     }
 

@@ -15,9 +15,9 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
     private readonly ConcurrentBag<CompactSrRunner> runners = [];
     private bool disposed;
 
-    private CompactSrUpscaler(CompactSrWeights weights, int threads, int prePadding)
+    private CompactSrUpscaler(CompactSrWeights weights, int threads, int prePadding, ConvolutionAlgorithm algorithm)
     {
-        model = new PackedCompactModel(weights);
+        model = new PackedCompactModel(weights, algorithm);
         Threads = threads;
         PrePadding = prePadding;
     }
@@ -27,7 +27,8 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
     /// prePadding mirrors that many pixels around the frame before the network and crops them
     /// off after, as realesrgan-ncnn-vulkan does (10) and as the catalog's conversion bakes in
     /// (InputFraming.RealEsrgan); 0 runs the bare network with its zero padding.
-    public static CompactSrUpscaler Create(CompactSrWeights weights, int threads = 0, int prePadding = 0)
+    public static CompactSrUpscaler Create(
+        CompactSrWeights weights, int threads = 0, int prePadding = 0, ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Winograd)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(prePadding);
         if (!IsSupported)
@@ -35,7 +36,7 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
             throw new PlatformNotSupportedException("the compact SR engine needs AVX2 and FMA");
         }
 
-        return new CompactSrUpscaler(weights, threads > 0 ? threads : Environment.ProcessorCount, prePadding);
+        return new CompactSrUpscaler(weights, threads > 0 ? threads : Environment.ProcessorCount, prePadding, algorithm);
     }
 
     public string Name => model.Weights.Name;
@@ -45,6 +46,8 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
     public int Threads { get; }
 
     public int PrePadding { get; }
+
+    public ConvolutionAlgorithm Algorithm => model.Algorithm;
 
     public CompactSrWeights Weights => model.Weights;
 

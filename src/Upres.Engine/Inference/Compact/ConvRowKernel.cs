@@ -125,7 +125,7 @@ internal static unsafe class ConvRowKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Prelu(Vector256<float> a, Vector256<float> slope) =>
+    internal static Vector256<float> Prelu(Vector256<float> a, Vector256<float> slope) =>
         Fma.MultiplyAdd(Avx.Min(a, Vector256<float>.Zero), slope, Avx.Max(a, Vector256<float>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,47 +2,53 @@ using System.Runtime.InteropServices;
 
 namespace Upres.Engine.Inference.Compact;
 
-/// The network's weights re-laid for ConvRowKernel, in one aligned native block that the GC
-/// never moves (the kernels take raw pointers for the whole frame).
+/// The network's weights re-laid for the row kernels, in one aligned native block that the GC
+/// never moves (the kernels take raw pointers for the whole frame). With Winograd, every
+/// 64-channel layer also carries its transformed weights; the 3-channel head stays direct.
 internal sealed unsafe class PackedCompactModel : IDisposable
 {
     private readonly float* block;
     private bool disposed;
 
-    public PackedCompactModel(CompactSrWeights weights)
+    public PackedCompactModel(CompactSrWeights weights, ConvolutionAlgorithm algorithm)
     {
         weights.Validate();
         Weights = weights;
+        Algorithm = algorithm;
         var layers = weights.Features.Append(weights.Last).ToArray();
-        long total = layers.Sum(l => (long)l.Weights.Length + (2L * l.OutChannels));
+        var winograd = layers.Select(l => algorithm == ConvolutionAlgorithm.Winograd && l.InChannels == WinogradRowKernel.Channels ? WinogradRowKernel.Pack(l) : null).ToArray();
+        long total = layers.Sum(l => Aligned(l.Weights.Length) + (2L * Aligned(l.OutChannels))) + winograd.Sum(w => w is null ? 0 : Aligned(w.Length));
         block = (float*)NativeMemory.AlignedAlloc((nuint)(total * sizeof(float)), 64);
         var cursor = block;
         Layers = new PackedLayer[layers.Length];
         for (var i = 0; i < layers.Length; i++)
         {
             var l = layers[i];
-            var packedWeights = cursor;
-            ConvRowKernel.Pack(l).AsSpan().CopyTo(new Span<float>(cursor, l.Weights.Length));
-            cursor += l.Weights.Length;
-            var bias = cursor;
-            l.Bias.AsSpan().CopyTo(new Span<float>(cursor, l.OutChannels));
-            cursor += l.OutChannels;
-            float* slopes = null;
-            if (l.PreluSlopes is not null)
-            {
-                slopes = cursor;
-                l.PreluSlopes.AsSpan().CopyTo(new Span<float>(cursor, l.OutChannels));
-            }
-
-            cursor += l.OutChannels;
-            Layers[i] = new PackedLayer(l.InChannels, l.OutChannels, packedWeights, bias, slopes);
+            var packedWeights = Place(ConvRowKernel.Pack(l), ref cursor);
+            var bias = Place(l.Bias, ref cursor);
+            var slopes = l.PreluSlopes is null ? null : Place(l.PreluSlopes, ref cursor);
+            var transformed = winograd[i] is { } w ? Place(w, ref cursor) : null;
+            Layers[i] = new PackedLayer(l.InChannels, l.OutChannels, packedWeights, bias, slopes, transformed);
         }
     }
 
     public CompactSrWeights Weights { get; }
 
+    public ConvolutionAlgorithm Algorithm { get; }
+
     /// Features first, the last convolution at the end.
     public PackedLayer[] Layers { get; }
+
+    // Every array starts on a 64-byte line.
+    private static long Aligned(int floats) => (floats + 15L) / 16 * 16;
+
+    private static float* Place(float[] values, ref float* cursor)
+    {
+        var start = cursor;
+        values.AsSpan().CopyTo(new Span<float>(start, values.Length));
+        cursor += Aligned(values.Length);
+        return start;
+    }
 
     public void Dispose()
     {
@@ -53,7 +59,7 @@ internal sealed unsafe class PackedCompactModel : IDisposable
         }
     }
 
-    internal readonly struct PackedLayer(int inChannels, int outChannels, float* weights, float* bias, float* slopes)
+    internal readonly struct PackedLayer(int inChannels, int outChannels, float* weights, float* bias, float* slopes, float* winogradWeights)
     {
         public int InChannels { get; } = inChannels;
 
@@ -64,5 +70,8 @@ internal sealed unsafe class PackedCompactModel : IDisposable
         public float* Bias { get; } = bias;
 
         public float* Slopes { get; } = slopes;
+
+        /// Null where the layer runs direct.
+        public float* WinogradWeights { get; } = winogradWeights;
     }
 }
