@@ -245,28 +245,83 @@ public sealed class VideoUpscaler : IVideoUpscaler
     private static async Task InferAsync(
         IFrameUpscaler upscaler, OutputPlan plan, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer, CancellationToken token)
     {
+        if (upscaler is IConcurrentFrameUpscaler { FramesInFlight: > 1 } concurrent)
+        {
+            await InferConcurrentlyAsync(concurrent, plan, reader, writer, token).ConfigureAwait(false);
+            return;
+        }
+
         long index = 0;
         await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
         {
-            PlanarImage result;
+            await writer.WriteAsync(UpscaleChecked(upscaler, upscaler.Upscale, frame, index++, plan, token), token).ConfigureAwait(false);
+        }
+    }
+
+    // Frames start in order on their own threads and are handed on in order. Every started frame
+    // is finished or cancelled before this returns: the caller disposes the upscaler next.
+    private static async Task InferConcurrentlyAsync(
+        IConcurrentFrameUpscaler upscaler, OutputPlan plan, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer, CancellationToken token)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var inFlight = new Queue<Task<PlanarImage>>();
+        try
+        {
+            long index = 0;
+            await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                if (inFlight.Count == upscaler.FramesInFlight)
+                {
+                    await writer.WriteAsync(await inFlight.Dequeue().ConfigureAwait(false), token).ConfigureAwait(false);
+                }
+
+                var i = index++;
+                inFlight.Enqueue(Task.Factory.StartNew(
+                    () => UpscaleChecked(upscaler, upscaler.UpscaleOnCallingThread, frame, i, plan, stop.Token),
+                    stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await writer.WriteAsync(await inFlight.Dequeue().ConfigureAwait(false), token).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                result = upscaler.Upscale(frame, token);
+                await Task.WhenAll(inFlight).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException and not UpscaleException)
+            catch (Exception)
             {
-                throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, $"{upscaler.Name} failed on frame {index}: {e.Message}", e);
+                // The first failure is the one rethrown below; the rest were cancelled by it.
             }
 
-            if (result.Width != plan.UpscaledWidth || result.Height != plan.UpscaledHeight)
-            {
-                throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, string.Create(CultureInfo.InvariantCulture,
-                    $"{upscaler.Name} returned {result.Width}x{result.Height} for frame {index}; expected {plan.UpscaledWidth}x{plan.UpscaledHeight}"));
-            }
-
-            index++;
-            await writer.WriteAsync(result, token).ConfigureAwait(false);
+            throw;
         }
+    }
+
+    private static PlanarImage UpscaleChecked(
+        IFrameUpscaler upscaler, Func<PlanarImage, CancellationToken, PlanarImage> upscale, PlanarImage frame, long index, OutputPlan plan, CancellationToken token)
+    {
+        PlanarImage result;
+        try
+        {
+            result = upscale(frame, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not UpscaleException)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, $"{upscaler.Name} failed on frame {index}: {e.Message}", e);
+        }
+
+        if (result.Width != plan.UpscaledWidth || result.Height != plan.UpscaledHeight)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, string.Create(CultureInfo.InvariantCulture,
+                $"{upscaler.Name} returned {result.Width}x{result.Height} for frame {index}; expected {plan.UpscaledWidth}x{plan.UpscaledHeight}"));
+        }
+
+        return result;
     }
 
     private static async Task EncodeAsync(

@@ -4,12 +4,13 @@ using Upres.Engine.Imaging;
 namespace Upres.Engine.Inference.Compact;
 
 /// The SRVGGNetCompact family (realesr-animevideov3 x2/x3/x4, realesrgan-x4fast) on the CPU
-/// with the AVX2 row-streaming engine, computing what the ncnn graph computes.
+/// with the AVX2 row-streaming engine (Winograd F(2,3) for the 64-channel layers by default),
+/// computing what the ncnn graph computes.
 /// Two ways to use the cores: Upscale splits one frame into horizontal bands, one per thread,
 /// each with a halo of the receptive margin (some rows computed twice); UpscaleOnCallingThread
 /// does a whole frame on the caller's thread, so a video pipeline can keep several frames in
 /// flight (no halo, the best throughput).
-public sealed class CompactSrUpscaler : IFrameUpscaler
+public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
 {
     private readonly PackedCompactModel model;
     private readonly ConcurrentBag<CompactSrRunner> runners = [];
@@ -44,6 +45,8 @@ public sealed class CompactSrUpscaler : IFrameUpscaler
     public int Scale => model.Weights.OutputScale;
 
     public int Threads { get; }
+
+    public int FramesInFlight => Threads;
 
     public int PrePadding { get; }
 
