@@ -20,7 +20,8 @@ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || apt_needed+=(ff
 # mkvmerge restores variable-frame-rate timestamps after encoding (see Pipeline/TimestampRestorer).
 command -v mkvmerge >/dev/null || apt_needed+=(mkvtoolnix)
 ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 || apt_needed+=(mesa-vulkan-drivers)
-ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 ' || apt_needed+=(libvulkan1)
+# grep -q would stop reading early and, under pipefail, ldconfig's SIGPIPE would read as "missing".
+ldconfig -p 2>/dev/null | grep -F 'libvulkan.so.1 ' >/dev/null || apt_needed+=(libvulkan1)
 for extra in ${UPRES_APT_EXTRA:-}; do dpkg -s "$extra" >/dev/null 2>&1 || apt_needed+=("$extra"); done
 if [ ${#apt_needed[@]} -gt 0 ]; then
   say "installing ${apt_needed[*]} from apt"

@@ -54,6 +54,22 @@ public sealed class UntrustedInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_account_without_credits_cannot_make_the_server_fetch_a_url()
+    {
+        var (_, broke, _) = await _server.CreateAccountAsync(credits: 0);
+        var before = _files.Requests;
+
+        var response = await broke.PostAsJsonAsync("/v1/jobs", new { input = new { url = _files.Url("/files/clip.mp4") } });
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Equal("insufficient_credits", (string)(await response.ReadObjectAsync())["code"]!);
+        Assert.Equal(before, _files.Requests);
+        var (status, code) = await CreateFromUrlAsync(_files.Url("/files/clip.mp4"));
+        Assert.True(status == HttpStatusCode.Created, code);
+        Assert.True(_files.Requests > before, "the funded account's fetch should reach the file server");
+    }
+
+    [Fact]
     public async Task Up_to_three_redirects_are_followed_each_rechecked_and_a_fourth_is_refused()
     {
         Assert.Equal(HttpStatusCode.Created, (await CreateFromUrlAsync(_files.Url("/hops/3/clip.mp4"))).Status);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
+using Upres.Service.Accounts;
 using Upres.Service.Billing;
 using Upres.Service.Data;
 using Upres.Service.Hosting;
@@ -19,6 +20,7 @@ namespace Upres.Service.Jobs;
 public sealed class JobService(
     IJobStore store,
     IUploadStore uploads,
+    IAccountStore accounts,
     MediaGuard mediaGuard,
     UrlFetcher fetcher,
     PriceTable prices,
@@ -66,6 +68,14 @@ public sealed class JobService(
             && await store.FindByIdempotencyKeyAsync(request.AccountId, request.IdempotencyKey, cancellationToken) is { } earlier)
         {
             return Replay(earlier.Job, earlier.RequestHash, hash);
+        }
+
+        // Every job costs at least one credit: an account without one cannot make us fetch a URL.
+        // The exact price is known only after the probe and is reserved atomically at insert.
+        if (request.Input.Url is not null && !request.EstimateOnly
+            && await accounts.GetAsync(request.AccountId, cancellationToken) is { Available: < 1 } account)
+        {
+            throw new ServiceException(Errors.InsufficientCredits(1, account.Available));
         }
 
         var jobId = Ids.New("job");

@@ -21,7 +21,7 @@ public sealed class ConcurrentInferenceTests : IDisposable
         var result = await new VideoUpscaler(_ => model).UpscaleAsync(new UpscaleRequest { InputPath = input, OutputPath = concurrent }, null, CancellationToken.None);
 
         Assert.Equal(20, result.Frames);
-        Assert.Equal(3, model.MostAtOnce);
+        Assert.InRange(model.MostAtOnce, 2, 3); // side by side, never more than it asked for
         Assert.True(model.FinishedOutOfOrder, "the test upscaler should have finished some frames before earlier ones");
         Assert.Equal(await FrameHashesAsync(sequential), await FrameHashesAsync(concurrent));
     }
