@@ -11,19 +11,36 @@ using Upres.Service.Webhooks;
 
 namespace Upres.Service.Tests;
 
-/// The store's lease rules on a real SQLite file, with time moved by hand.
-public sealed class LeaseTests : IAsyncLifetime
+/// The store's lease rules on a real SQLite file.
+public sealed class SqliteLeaseTests : LeaseTests
+{
+    protected override Task<IUpresDatabase> OpenDatabaseAsync(string directory)
+        => Task.FromResult<IUpresDatabase>(new SqliteDatabase(Path.Combine(directory, "upres.db")));
+}
+
+/// The same rules on PostgreSQL, the store several workers share: a fresh database per test on
+/// one throwaway cluster.
+public sealed class PostgresLeaseTests(PostgresClusterFixture cluster) : LeaseTests, IClassFixture<PostgresClusterFixture>
+{
+    protected override async Task<IUpresDatabase> OpenDatabaseAsync(string directory)
+        => new PostgresDatabase(await cluster.CreateDatabaseAsync());
+}
+
+/// The store's lease rules, with time moved by hand.
+public abstract class LeaseTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly string _dir = TempDirectory.Create("upres-lease");
-    private SqliteDatabase _db = null!;
+    private IUpresDatabase _db = null!;
     private SqlJobStore _jobs = null!;
     private SqlAccountStore _accounts = null!;
 
+    protected abstract Task<IUpresDatabase> OpenDatabaseAsync(string directory);
+
     public async Task InitializeAsync()
     {
-        _db = new SqliteDatabase(Path.Combine(_dir, "upres.db"));
+        _db = await OpenDatabaseAsync(_dir);
         await _db.MigrateAsync(CancellationToken.None);
         var options = Options.Create(new UpresOptions { DataDirectory = _dir });
         var links = new ResultLinks(_db, new PublicBaseUrl(Options.Create(new UpresOptions { DataDirectory = _dir, PublicUrl = "http://127.0.0.1:1" }), null!), options, _clock);
@@ -34,6 +51,7 @@ public sealed class LeaseTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        (_db as IDisposable)?.Dispose();
         Directory.Delete(_dir, recursive: true);
         return Task.CompletedTask;
     }
@@ -56,6 +74,28 @@ public sealed class LeaseTests : IAsyncLifetime
     {
         await using var c = await _db.OpenAsync(CancellationToken.None);
         return [.. await c.QueryAsync<string>("SELECT kind FROM ledger WHERE job_id = @jobId ORDER BY id", new { jobId })];
+    }
+
+    [Fact]
+    public async Task Workers_racing_for_the_queue_each_claim_a_different_job()
+    {
+        var queued = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            queued.Add((await QueueAsync()).Job.Id);
+        }
+
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (await _jobs.ClaimNextAsync(Lease, CancellationToken.None) is { } claim)
+            {
+                claimed.Add(claim.Job.Id);
+            }
+        }));
+        await Task.WhenAll(workers);
+
+        Assert.Equal(queued.Order(), claimed.Order());
     }
 
     [Fact]

@@ -24,15 +24,12 @@ public sealed class PostgresTests : IAsyncLifetime
     [Fact]
     public async Task Two_servers_share_one_postgres_for_accounts_idempotent_creates_reservations_and_cancels()
     {
-        if (_pg is null)
-        {
-            return;
-        }
+        Assert.True(_pg is not null, PostgresCluster.MissingMessage);
 
         var settings = new Dictionary<string, string?>
         {
             ["UPRES_DB"] = "postgres",
-            ["UPRES_DB_CONNECTION"] = _pg.ConnectionString,
+            ["UPRES_DB_CONNECTION"] = _pg!.ConnectionString,
             ["UPRES_WORKERS"] = "0",
         };
         var servers = await Task.WhenAll(UpresTestServer.StartAsync(settings), UpresTestServer.StartAsync(settings));

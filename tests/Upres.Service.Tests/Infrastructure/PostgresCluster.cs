@@ -18,6 +18,8 @@ public sealed class PostgresCluster : IDisposable
 
     public int Port { get; }
 
+    public const string MissingMessage = "PostgreSQL is not installed here: ./test.sh installs it (apt postgresql) before running the tests.";
+
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
 
     public static PostgresCluster? TryStart()
