@@ -83,6 +83,28 @@ public sealed class JobProcessingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Progress_webhooks_arrive_at_quarter_marks_before_the_one_completion()
+    {
+        var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
+        // Long enough (80 frames) to span several heartbeats, which carry the progress.
+        var upload = await client.UploadIdAsync(Clips.Small(seconds: 8));
+        var created = await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, webhook_url = _receiver.Url("/progress"), webhook_progress = true });
+        var id = (string)(await created.ReadObjectAsync())["id"]!;
+        Assert.Equal("completed", (string)(await client.JobFinishedAsync(id))["status"]!);
+
+        await _receiver.WaitForAsync(2);
+        var events = _receiver.Deliveries.Where(d => d.Path == "/progress").Select(d => JsonNode.Parse(d.Body)!).ToList();
+        var types = events.Select(e => (string)e["type"]!).ToList();
+        Assert.Equal("job.completed", types[^1]);
+        Assert.Single(types, t => t == "job.completed");
+        var progress = events.Where(e => (string)e["type"]! == "job.progress").Select(e => (double)e["data"]!["progress"]!).ToList();
+        Assert.InRange(progress.Count, 1, 3);
+        Assert.All(progress, p => Assert.InRange(p, 25, 99.9));
+        Assert.Equal(progress.Order(), progress);
+        Assert.Equal(progress.Distinct().Count(), progress.Count);
+    }
+
+    [Fact]
     public async Task Progress_streams_as_server_sent_events_until_the_job_ends()
     {
         var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
