@@ -17,17 +17,18 @@ internal sealed unsafe class PackedCompactModel : IDisposable
         Algorithm = algorithm;
         var layers = weights.Features.Append(weights.Last).ToArray();
         var winograd = layers.Select(l => algorithm == ConvolutionAlgorithm.Winograd && l.InChannels == WinogradRowKernel.Channels ? WinogradRowKernel.Pack(l) : null).ToArray();
-        long total = layers.Sum(l => Aligned(l.Weights.Length) + (2L * Aligned(l.OutChannels))) + winograd.Sum(w => w is null ? 0 : Aligned(w.Length));
+        long total = layers.Select((l, i) => (winograd[i] is { } w ? Aligned(w.Length) : Aligned(l.Weights.Length)) + (2L * Aligned(l.OutChannels))).Sum();
         block = (float*)NativeMemory.AlignedAlloc((nuint)(total * sizeof(float)), 64);
         var cursor = block;
         Layers = new PackedLayer[layers.Length];
         for (var i = 0; i < layers.Length; i++)
         {
             var l = layers[i];
-            var packedWeights = Place(ConvRowKernel.Pack(l), ref cursor);
+            // A layer carries the weights of the one kernel that runs it.
+            var transformed = winograd[i] is { } w ? Place(w, ref cursor) : null;
+            var packedWeights = transformed is null ? Place(ConvRowKernel.Pack(l), ref cursor) : null;
             var bias = Place(l.Bias, ref cursor);
             var slopes = l.PreluSlopes is null ? null : Place(l.PreluSlopes, ref cursor);
-            var transformed = winograd[i] is { } w ? Place(w, ref cursor) : null;
             Layers[i] = new PackedLayer(l.InChannels, l.OutChannels, packedWeights, bias, slopes, transformed);
         }
     }
@@ -65,6 +66,7 @@ internal sealed unsafe class PackedCompactModel : IDisposable
 
         public int OutChannels { get; } = outChannels;
 
+        /// Null where the layer runs Winograd.
         public float* Weights { get; } = weights;
 
         public float* Bias { get; } = bias;
