@@ -3,6 +3,7 @@ using System.Globalization;
 using Upres.Engine;
 using Upres.Engine.Benchmark;
 using Upres.Engine.Inference.Compact;
+using Upres.Engine.Pipeline;
 
 namespace Upres.Cli.Commands;
 
@@ -25,9 +26,9 @@ internal static class BenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var only = parse.GetValue(modelsOnly);
-            if (UpscaleOptions.ParseSize(parse.GetValue(input)) is not ({ } width, { } height) || width < 16 || height < 16)
+            if (InputSize(parse.GetValue(input)) is not ({ } width, { } height))
             {
-                Console.Error.WriteLine("error [invalid_size]: --input must be WxH, both at least 16");
+                Console.Error.WriteLine("error [invalid_size]: --input must be WxH, each side a whole number from 16 to 16384");
                 return ExitCodes.Usage;
             }
 
@@ -93,6 +94,18 @@ internal static class BenchCommand
     private static void Row(string model, string input, string engine, EngineFigures f, double? psnr) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{model,-26} {input,-9} {engine,-9} {f.MsPerFrame,9:0.0} {f.GflopsPerSecond,8:0.0} {f.ShareOfPeak,8:P1} {f.CpuShareOfPeak * 100,6:0.0} {(psnr is { } p ? p.ToString("0.00", CultureInfo.InvariantCulture) + " dB" : "-"),12}"));
+
+    private static (int? Width, int? Height) InputSize(string? text)
+    {
+        try
+        {
+            return UpscaleOptions.ParseSize(text);
+        }
+        catch (UpscaleException)
+        {
+            return (null, null);
+        }
+    }
 
     private static string? DefaultClip()
     {
