@@ -140,4 +140,28 @@ public sealed class MingyanEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("task_not_found", (string)body["code"]!);
     }
+
+    [Fact]
+    public async Task A_task_cancelled_through_the_native_api_reads_as_failed_cancelled_and_its_credits_come_back()
+    {
+        var (_, native, key) = await _server.CreateAccountAsync(credits: 100);
+        // 30 s at 60 fps to 720p: minutes of work, so the cancel lands while it runs or waits.
+        var url = _site.Serve(Clips.Small(seconds: 30, width: 160, height: 128, fps: 60), "long60.mp4");
+        var (status, task) = await Create(key, $$"""{"model":"superResolution-720p-lowfps","videoUrl":"{{url}}"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var id = (string)task["id"]!;
+        Assert.True((await (await native.GetAsync("/v1/account")).ReadObjectAsync())["account"]!["reserved"]!.GetValue<long>() > 0);
+
+        var cancel = await native.PostAsync($"/v1/jobs/{id}/cancel", null);
+        Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
+        await native.JobFinishedAsync(id);
+
+        var done = await PollAsync(key, id);
+        Assert.Equal("failed", (string)done["status"]!); // mingyan's words have no "cancelled"
+        Assert.Equal("cancelled", (string)done["error"]!);
+        Assert.Null(done["video_url"]);
+        var account = (await (await native.GetAsync("/v1/account")).ReadObjectAsync())["account"]!;
+        Assert.Equal(100, (long)account["balance"]!);
+        Assert.Equal(0, (long)account["reserved"]!);
+    }
 }
