@@ -62,7 +62,7 @@ internal sealed unsafe class CompactSrRunner : IDisposable
         // Every buffer starts on a 64-byte line.
         for (var i = 0; i < sizes.Length; i++)
         {
-            sizes[i] = (sizes[i] + 15) / 16 * 16;
+            sizes[i] = PackedCompactModel.Aligned(sizes[i]);
         }
 
         var total = sizes.Sum();

@@ -40,8 +40,8 @@ internal sealed unsafe class PackedCompactModel : IDisposable
     /// Features first, the last convolution at the end.
     public PackedLayer[] Layers { get; }
 
-    // Every array starts on a 64-byte line.
-    private static long Aligned(int floats) => (floats + 15L) / 16 * 16;
+    /// Floats rounded up to whole 64-byte lines, so the next array starts on one.
+    internal static long Aligned(long floats) => (floats + 15) / 16 * 16;
 
     private static float* Place(float[] values, ref float* cursor)
     {
