@@ -20,12 +20,33 @@ internal static class BenchCommand
         var bands = new Option<bool>("--bands") { Description = "Time one frame at a time split into bands across the threads (single-image latency) instead of a frame per thread" };
         var algorithms = new Option<string[]>("--algorithm") { Description = $"Engine convolution algorithms to time (repeatable: {string.Join(", ", AlgorithmNames)}, or all; default: the default one and direct)", AllowMultipleArgumentsPerToken = false };
         var modelsOnly = new Option<bool>("--models-only") { Description = "Only the peak and the model table: skip the 4K memory and pipeline figures" };
+        var split = new Option<bool>("--split") { Description = "Instead: one clip (--clip) whole by one process, then split in two across 1 and 2 worker processes of one thread each: speed-up and split/join overhead" };
+        var seconds = new Option<double>("--seconds") { Description = "With --split: the clip is looped or cut to this length", DefaultValueFactory = _ => 60 };
+        var size = new Option<string?>("--size") { Description = "With --split: scale the clip to WxH first (e.g. 320x240) for a quicker run" };
         var command = new Command("bench", "Measure this machine's FP32 peak, each model's speed against it, the pipeline, and memory at 4K")
         {
-            clip, frames, noReference, models, input, threads, bands, algorithms, modelsOnly,
+            clip, frames, noReference, models, input, threads, bands, algorithms, modelsOnly, split, seconds, size,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(split))
+            {
+                if ((parse.GetValue(clip)?.FullName ?? DefaultClip()) is not { } splitClip)
+                {
+                    Console.Error.WriteLine("error [no_clip]: --split needs a clip: pass --clip");
+                    return ExitCodes.Usage;
+                }
+
+                if (parse.GetValue(seconds) is not (> 0 and <= 3600) || parse.GetValue(size) is { } s && InputSize(s) is not ({ }, { }))
+                {
+                    Console.Error.WriteLine("error [invalid_request]: --seconds must be 0..3600 and --size WxH");
+                    return ExitCodes.Usage;
+                }
+
+                return await SplitBenchmark.RunAsync(splitClip, parse.GetValue(seconds), parse.GetValue(size),
+                    parse.GetValue(models)?.FirstOrDefault() ?? CompactSrModels.Names[0], cancellationToken);
+            }
+
             var only = parse.GetValue(modelsOnly);
             if (InputSize(parse.GetValue(input)) is not ({ } width, { } height))
             {
