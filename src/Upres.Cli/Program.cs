@@ -8,5 +8,6 @@ var root = new RootCommand("Upres: video super-resolution on your own machines")
     DoctorCommand.Create(),
     BenchCommand.Create(),
     ServeCommand.Create(),
+    WorkerCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -138,7 +138,9 @@ public sealed class JobProcessingTests : IAsyncLifetime
         var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
         Assert.Equal(500, (long)me["account"]!["balance"]!);
         Assert.Equal(0, (long)me["account"]!["reserved"]!);
-        Assert.Empty(Directory.GetFiles(Path.Combine(_server.DataDirectory, "results", id)));
+        // The output never left the worker's scratch folder: no result folder was made for the job.
+        Assert.False(Directory.Exists(Path.Combine(_server.DataDirectory, "results", id)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_server.DataDirectory, "tmp"), $"{id}*"));
         var deliveries = await _receiver.WaitForAsync(1);
         Assert.Equal("job.cancelled", (string)JsonNode.Parse(Assert.Single(deliveries, d => d.Path == "/cancelled").Body)!["type"]!);
     }
