@@ -146,6 +146,21 @@ public sealed class JobProcessingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_whose_header_understates_its_length_is_priced_as_declared_then_fails_with_frames_exceed_declared_uncharged()
+    {
+        var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
+        var upload = await client.UploadIdAsync(Clips.UnderstatedLength());
+        var created = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload } })).ReadObjectAsync();
+        Assert.InRange((long)created["price"]!, 1, 4); // one second's price; the 30 s inside would cost 30 times more
+        var job = await client.JobFinishedAsync((string)created["id"]!, TimeSpan.FromMinutes(2));
+        Assert.Equal("failed", (string)job["status"]!);
+        Assert.Equal("frames_exceed_declared", (string)job["error"]!["code"]!);
+        Assert.True((long)job["frames_done"]! <= 15, job.ToJsonString());
+        var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
+        Assert.Equal((50L, 0L), ((long)me["account"]!["balance"]!, (long)me["account"]!["reserved"]!));
+    }
+
+    [Fact]
     public async Task A_job_whose_input_vanished_fails_with_the_engine_code_and_is_not_charged()
     {
         var (_, client, _) = await _server.CreateAccountAsync(credits: 50);

@@ -17,4 +17,7 @@ public static class UpscaleErrorCodes
     public const string EncodeFailed = "encode_failed";
     public const string MuxFailed = "mux_failed";
     public const string ToolMissing = "tool_missing";
+
+    /// The input holds materially more frames than its header declared (and than the job was priced for).
+    public const string FramesExceedDeclared = "frames_exceed_declared";
 }

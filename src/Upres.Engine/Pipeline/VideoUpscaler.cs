@@ -160,7 +160,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             try
             {
-                await DecodeAsync(decoder, plan, decoded.Writer, token).ConfigureAwait(false);
+                await DecodeAsync(decoder, plan, request, decoded.Writer, token).ConfigureAwait(false);
                 decoded.Writer.Complete();
             }
             catch (Exception e)
@@ -217,11 +217,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
         return framesDone;
     }
 
-    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, ChannelWriter<PlanarImage> writer, CancellationToken token)
+    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, UpscaleRequest request, ChannelWriter<PlanarImage> writer, CancellationToken token)
     {
         var size = FrameConverter.FrameBytes(plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe);
         var buffer = new byte[size];
         var stdout = decoder.StandardOutput;
+        long decodedFrames = 0;
         while (true)
         {
             var read = await stdout.ReadAtLeastAsync(buffer, size, throwOnEndOfStream: false, token).ConfigureAwait(false);
@@ -235,6 +236,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 }
 
                 return;
+            }
+
+            if (++decodedFrames > request.FrameLimit)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.FramesExceedDeclared,
+                    $"the input holds more than {request.FrameLimit} frames, but its header declares about {request.MaxFrames}; it is refused rather than processed past its price");
             }
 
             await writer.WriteAsync(FrameConverter.ToPlanar(buffer, plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe), token)
