@@ -20,4 +20,7 @@ public static class UpscaleErrorCodes
 
     /// The input holds materially more frames than its header declared (and than the job was priced for).
     public const string FramesExceedDeclared = "frames_exceed_declared";
+
+    /// A segment of a split video did not decode to the frames the timeline promised (so it is never joined).
+    public const string SegmentMismatch = "segment_mismatch";
 }
