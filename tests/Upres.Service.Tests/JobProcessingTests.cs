@@ -138,9 +138,26 @@ public sealed class JobProcessingTests : IAsyncLifetime
         var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
         Assert.Equal(500, (long)me["account"]!["balance"]!);
         Assert.Equal(0, (long)me["account"]!["reserved"]!);
-        Assert.Empty(Directory.GetFiles(Path.Combine(_server.DataDirectory, "results", id)));
+        // The output never left the worker's scratch folder: no result folder was made for the job.
+        Assert.False(Directory.Exists(Path.Combine(_server.DataDirectory, "results", id)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_server.DataDirectory, "tmp"), $"{id}*"));
         var deliveries = await _receiver.WaitForAsync(1);
         Assert.Equal("job.cancelled", (string)JsonNode.Parse(Assert.Single(deliveries, d => d.Path == "/cancelled").Body)!["type"]!);
+    }
+
+    [Fact]
+    public async Task A_file_whose_header_understates_its_length_is_priced_as_declared_then_fails_with_frames_exceed_declared_uncharged()
+    {
+        var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
+        var upload = await client.UploadIdAsync(Clips.UnderstatedLength());
+        var created = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload } })).ReadObjectAsync();
+        Assert.InRange((long)created["price"]!, 1, 4); // one second's price; the 30 s inside would cost 30 times more
+        var job = await client.JobFinishedAsync((string)created["id"]!, TimeSpan.FromMinutes(2));
+        Assert.Equal("failed", (string)job["status"]!);
+        Assert.Equal("frames_exceed_declared", (string)job["error"]!["code"]!);
+        Assert.True((long)job["frames_done"]! <= 15, job.ToJsonString());
+        var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
+        Assert.Equal((50L, 0L), ((long)me["account"]!["balance"]!, (long)me["account"]!["reserved"]!));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Upres.Service.Jobs;
 using Upres.Service.Storage;
 using Upres.Service.Tests.Infrastructure;
 using Upres.Service.Webhooks;
+using Upres.Service.Work;
 
 namespace Upres.Service.Tests;
 
@@ -35,6 +36,7 @@ public abstract class LeaseTests : IAsyncLifetime
     private IUpresDatabase _db = null!;
     private SqlJobStore _jobs = null!;
     private SqlAccountStore _accounts = null!;
+    private readonly WorkerIdentity _worker = WorkerIdentity.ForThisProcess(2, "cpu", 1);
 
     protected abstract Task<IUpresDatabase> OpenDatabaseAsync(string directory);
 
@@ -63,11 +65,18 @@ public abstract class LeaseTests : IAsyncLifetime
         var job = new JobRecord
         {
             Id = Ids.New("job"), AccountId = account.Id, Dialect = "native", Status = JobStatus.Queued, Spec = new JobSpec(), Input = new JobInput("upl_x", null),
-            Plan = plan, Price = 5, EstimateSeconds = 1, MaxAttempts = maxAttempts, InputPath = "/nonexistent", WebhookUrl = "http://127.0.0.1:9/hook",
+            Plan = plan, Price = 5, EstimateSeconds = 1, MaxAttempts = maxAttempts, InputKey = "inputs/none", WebhookUrl = "http://127.0.0.1:9/hook",
         };
         var (stored, inserted, _) = await _jobs.InsertAsync(job, "hash", CancellationToken.None);
         Assert.True(inserted);
         return (account.Id, stored);
+    }
+
+    private async Task<WorkClaim> ClaimAsync()
+    {
+        var claimed = await _jobs.ClaimNextAsync(_worker, Lease, CancellationToken.None);
+        Assert.NotNull(claimed);
+        return claimed.Value.Claim;
     }
 
     private async Task<List<string>> LedgerKindsAsync(string jobId)
@@ -88,7 +97,8 @@ public abstract class LeaseTests : IAsyncLifetime
         var claimed = new System.Collections.Concurrent.ConcurrentBag<string>();
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            while (await _jobs.ClaimNextAsync(Lease, CancellationToken.None) is { } claim)
+            var worker = WorkerIdentity.ForThisProcess(1, "cpu", 1);
+            while (await _jobs.ClaimNextAsync(worker, Lease, CancellationToken.None) is { } claim)
             {
                 claimed.Add(claim.Job.Id);
             }
@@ -102,24 +112,26 @@ public abstract class LeaseTests : IAsyncLifetime
     public async Task A_live_lease_is_not_taken_but_an_expired_one_is_and_only_the_new_holder_can_finish_the_job()
     {
         var (accountId, job) = await QueueAsync();
-        var first = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
-        Assert.Equal(job.Id, first!.Value.Job.Id);
+        var first = await ClaimAsync();
+        Assert.Equal(job.Id, first.UnitId);
 
         _clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.Null(await _jobs.ClaimNextAsync(Lease, CancellationToken.None));
-        Assert.Equal(LeaseState.Held, await _jobs.HeartbeatAsync(job.Id, first.Value.LeaseToken, Lease, null, CancellationToken.None));
+        Assert.Null(await _jobs.ClaimNextAsync(_worker, Lease, CancellationToken.None));
+        Assert.Equal(LeaseState.Held, await _jobs.HeartbeatAsync(job.Id, first.Token, Lease, null, CancellationToken.None));
 
         _clock.Advance(TimeSpan.FromSeconds(31));
-        var second = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
-        Assert.Equal(job.Id, second!.Value.Job.Id);
-        Assert.Equal(2, second.Value.Job.Attempts);
+        var second = await ClaimAsync();
+        Assert.Equal(job.Id, second.UnitId);
+        Assert.Equal(2, second.Attempt);
 
-        var result = new JobResult("/r.mp4", 320, 256, 10, TimeSpan.FromSeconds(1), 10, 1000);
-        Assert.Equal(LeaseState.Lost, await _jobs.HeartbeatAsync(job.Id, first.Value.LeaseToken, Lease, null, CancellationToken.None));
-        Assert.False(await _jobs.CompleteAsync(job.Id, first.Value.LeaseToken, result, CancellationToken.None));
-        Assert.True(await _jobs.CompleteAsync(job.Id, second.Value.LeaseToken, result, CancellationToken.None));
-        Assert.False(await _jobs.CompleteAsync(job.Id, second.Value.LeaseToken, result, CancellationToken.None));
-        Assert.False(await _jobs.FailAsync(job.Id, null, "x", "late failure", CancellationToken.None));
+        var completed = new JobCompleted(new JobResult("results/x/result.mp4", 320, 256, 10, TimeSpan.FromSeconds(1), 10, 1000));
+        var placedBy = new List<string>();
+        Assert.Equal(LeaseState.Lost, await _jobs.HeartbeatAsync(job.Id, first.Token, Lease, null, CancellationToken.None));
+        Assert.False(await _jobs.EndAsync(job.Id, first.Token, completed, _ => placedBy.Add("first"), CancellationToken.None));
+        Assert.True(await _jobs.EndAsync(job.Id, second.Token, completed, _ => placedBy.Add("second"), CancellationToken.None));
+        Assert.False(await _jobs.EndAsync(job.Id, second.Token, completed, _ => placedBy.Add("second again"), CancellationToken.None));
+        Assert.False(await _jobs.EndAsync(job.Id, null, new JobFailed("x", "late failure"), null, CancellationToken.None));
+        Assert.Equal(["second"], placedBy);
 
         Assert.Equal(["reserve", "charge"], await LedgerKindsAsync(job.Id));
         var account = await _accounts.GetAsync(accountId, CancellationToken.None);
@@ -135,12 +147,12 @@ public abstract class LeaseTests : IAsyncLifetime
         var (accountId, job) = await QueueAsync(maxAttempts: 2);
         for (var attempt = 1; attempt <= 2; attempt++)
         {
-            var claim = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
-            Assert.Equal(attempt, claim!.Value.Job.Attempts);
+            var claim = await ClaimAsync();
+            Assert.Equal(attempt, claim.Attempt);
             _clock.Advance(Lease + TimeSpan.FromSeconds(1));
         }
 
-        Assert.Null(await _jobs.ClaimNextAsync(Lease, CancellationToken.None));
+        Assert.Null(await _jobs.ClaimNextAsync(_worker, Lease, CancellationToken.None));
         var failed = await _jobs.GetAsync(job.Id, CancellationToken.None);
         Assert.Equal(JobStatus.Failed, failed!.Status);
         Assert.Equal("attempts_exhausted", failed.ErrorCode);
@@ -154,13 +166,95 @@ public abstract class LeaseTests : IAsyncLifetime
     public async Task A_cancel_of_a_running_job_is_seen_by_its_heartbeat_and_settles_once()
     {
         var (accountId, job) = await QueueAsync();
-        var claim = await _jobs.ClaimNextAsync(Lease, CancellationToken.None);
+        var claim = await ClaimAsync();
         var after = await _jobs.RequestCancelAsync(job.Id, CancellationToken.None);
         Assert.Equal(JobStatus.Processing, after!.Status);
-        Assert.Equal(LeaseState.CancelRequested, await _jobs.HeartbeatAsync(job.Id, claim!.Value.LeaseToken, Lease, null, CancellationToken.None));
-        Assert.True(await _jobs.FinishCancelledAsync(job.Id, claim.Value.LeaseToken, CancellationToken.None));
-        Assert.False(await _jobs.FinishCancelledAsync(job.Id, claim.Value.LeaseToken, CancellationToken.None));
+        Assert.Equal(LeaseState.CancelRequested, await _jobs.HeartbeatAsync(job.Id, claim.Token, Lease, null, CancellationToken.None));
+        Assert.True(await _jobs.EndAsync(job.Id, claim.Token, new JobCancelled(), null, CancellationToken.None));
+        Assert.False(await _jobs.EndAsync(job.Id, claim.Token, new JobCancelled(), null, CancellationToken.None));
         Assert.Equal(["reserve", "release"], await LedgerKindsAsync(job.Id));
         Assert.Equal(100, (await _accounts.GetAsync(accountId, CancellationToken.None))!.Available);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_got_further_than_the_one_before_is_not_a_strike_but_one_that_did_not_is()
+    {
+        var (accountId, job) = await QueueAsync(maxAttempts: 2);
+        foreach (var frames in new long[] { 3, 6, 9, 12 })
+        {
+            var claim = await ClaimAsync();
+            Assert.Equal(LeaseState.Held, await _jobs.HeartbeatAsync(job.Id, claim.Token, Lease, new JobProgressUpdate(0.1, frames, 100, 1, null), CancellationToken.None));
+            _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        }
+
+        var fifth = await ClaimAsync();
+        Assert.Equal(5, fifth.Attempt);
+        Assert.Equal(0, (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Strikes);
+
+        // Dies again at a frame it had passed before: a strike. A graceful release is none.
+        Assert.Equal(LeaseState.Held, await _jobs.HeartbeatAsync(job.Id, fifth.Token, Lease, new JobProgressUpdate(0.1, 4, 100, 1, null), CancellationToken.None));
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        var sixth = await ClaimAsync();
+        Assert.Equal(1, (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Strikes);
+        Assert.True(await _jobs.ReleaseAsync(job.Id, sixth.Token, countStrike: false, CancellationToken.None));
+        var released = await _jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal((JobStatus.Queued, 1, 5), (released!.Status, released.Strikes, released.Attempts));
+
+        _ = await ClaimAsync();
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Null(await _jobs.ClaimNextAsync(_worker, Lease, CancellationToken.None));
+        var failed = await _jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal((JobStatus.Failed, "attempts_exhausted"), (failed!.Status, failed.ErrorCode));
+        Assert.Equal(["reserve", "release"], await LedgerKindsAsync(job.Id));
+        Assert.Equal(100, (await _accounts.GetAsync(accountId, CancellationToken.None))!.Available);
+    }
+
+    [Fact]
+    public async Task A_deleted_job_cannot_be_ended_and_places_no_files()
+    {
+        var (_, job) = await QueueAsync();
+        var claim = await ClaimAsync();
+        await using (var c = await _db.OpenAsync(CancellationToken.None))
+        {
+            await c.ExecuteAsync("UPDATE jobs SET deleted_at = 1 WHERE id = @id", new { id = job.Id });
+        }
+
+        var placed = false;
+        var completed = new JobCompleted(new JobResult("results/x/result.mp4", 320, 256, 10, TimeSpan.FromSeconds(1), 10, 1000));
+        Assert.False(await _jobs.EndAsync(job.Id, claim.Token, completed, _ => placed = true, CancellationToken.None));
+        Assert.False(placed);
+        Assert.Equal(["reserve"], await LedgerKindsAsync(job.Id));
+    }
+
+    [Fact]
+    public async Task A_place_that_throws_rolls_back_the_end_and_the_charge()
+    {
+        var (accountId, job) = await QueueAsync();
+        var claim = await ClaimAsync();
+        var completed = new JobCompleted(new JobResult("results/x/result.mp4", 320, 256, 10, TimeSpan.FromSeconds(1), 10, 1000));
+        await Assert.ThrowsAsync<IOException>(() => _jobs.EndAsync(job.Id, claim.Token, completed, _ => throw new IOException("disk full"), CancellationToken.None));
+        Assert.Equal(JobStatus.Processing, (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Status);
+        Assert.Equal(["reserve"], await LedgerKindsAsync(job.Id));
+        Assert.Equal(5, (await _accounts.GetAsync(accountId, CancellationToken.None))!.Reserved);
+        Assert.True(await _jobs.EndAsync(job.Id, claim.Token, completed, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_worker_advertises_itself_and_its_current_work_and_its_stop()
+    {
+        var store = new SqlWorkerStore(_db, _clock);
+        await store.BeatAsync(_worker, ["job:job_1"], CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        await store.BeatAsync(_worker, ["job:job_2"], CancellationToken.None);
+        var seen = Assert.Single(await store.ListAsync(_clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Equal((_worker.Id, _worker.Host, 2, "cpu", 1), (seen.Id, seen.Host, seen.Threads, seen.Provider, seen.Slots));
+        Assert.Equal(["job:job_2"], seen.CurrentWork);
+        Assert.Equal(_clock.GetUtcNow(), seen.LastHeartbeatAt);
+        Assert.Null(seen.StoppedAt);
+
+        await store.MarkStoppedAsync(_worker, CancellationToken.None);
+        var stopped = Assert.Single(await store.ListAsync(_clock.GetUtcNow() - TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Empty(stopped.CurrentWork);
+        Assert.NotNull(stopped.StoppedAt);
     }
 }

@@ -2,9 +2,13 @@ using Upres.Service.Hosting;
 
 namespace Upres.Service.Tests;
 
-/// Lets the restart test start the real server as a separate process it can kill -9.
+/// Lets process tests start the real server or a worker as a separate process they can kill -9.
 public static class TestHostProgram
 {
-    public static async Task<int> Main(string[] args)
-        => args is ["serve", .. var rest] ? await UpresServer.RunAsync(rest) : 2;
+    public static async Task<int> Main(string[] args) => args switch
+    {
+        ["serve", .. var rest] => await UpresServer.RunAsync(rest),
+        ["worker", .. var rest] => await UpresServer.RunWorkerAsync(rest),
+        _ => 2,
+    };
 }

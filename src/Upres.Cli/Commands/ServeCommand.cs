@@ -3,7 +3,9 @@ using Upres.Service.Hosting;
 
 namespace Upres.Cli.Commands;
 
-/// `upres serve [--urls URLS]`: the job service with the embedded defaults (SQLite and a data folder).
+/// `upres serve [--urls URLS] [--workers N] [--db URL] [--storage DIR]`: the job service. With no
+/// options, the embedded default: API and one worker in one process, SQLite and a data folder.
+/// `--workers 0` makes an API-only node for `upres worker` processes on a shared PostgreSQL.
 public static class ServeCommand
 {
     public static Command Create()
@@ -12,22 +14,30 @@ public static class ServeCommand
         {
             Description = $"Listen addresses, separated by ';' (default UPRES_URLS or {UpresServer.DefaultUrls})",
         };
-        var data = new Option<string?>("--data")
+        var workers = new Option<int?>("--workers")
         {
-            Description = "Data folder for the database, uploads and results (default UPRES_DATA)",
+            Description = "Units of work this process runs at once; 0 = API only (default UPRES_WORKERS or 1)",
         };
-        var command = new Command("serve", "Run the Upres job service (API, web page, workers)") { urls, data };
+        var role = new ServiceRoleOptions();
+        var command = new Command("serve", "Run the Upres job service (API, web page, workers)") { urls, workers };
+        role.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var args = new List<string>();
+            var args = role.ToArgs(parse);
             if (parse.GetValue(urls) is { Length: > 0 } u)
             {
                 args.Add($"--urls={u}");
             }
 
-            if (parse.GetValue(data) is { Length: > 0 } d)
+            if (parse.GetValue(workers) is { } n)
             {
-                args.Add($"--UPRES_DATA={d}");
+                if (n < 0)
+                {
+                    Console.Error.WriteLine("upres serve: --workers must be 0 or more");
+                    return 2;
+                }
+
+                args.Add($"--UPRES_WORKERS={n}");
             }
 
             return await UpresServer.RunAsync([.. args], cancellationToken);

@@ -21,6 +21,12 @@ internal static class FfmpegArguments
             args.AddRange(["-t", Seconds(duration)]);
         }
 
+        // One frame past the limit is enough to know the input lied about its length.
+        if (request.FrameLimit is { } limit)
+        {
+            args.AddRange(["-frames:v", (limit + 1).ToString(CultureInfo.InvariantCulture)]);
+        }
+
         // passthrough: every decoded frame once, with its own timestamp; showinfo reports those timestamps.
         args.AddRange(["-map", "0:" + plan.VideoStreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
             "-fps_mode", "passthrough", "-vf", string.Join(',', plan.DecodeFilters.Append("showinfo")),

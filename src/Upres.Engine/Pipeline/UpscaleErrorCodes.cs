@@ -18,6 +18,9 @@ public static class UpscaleErrorCodes
     public const string MuxFailed = "mux_failed";
     public const string ToolMissing = "tool_missing";
 
+    /// The input holds materially more frames than its header declared (and than the job was priced for).
+    public const string FramesExceedDeclared = "frames_exceed_declared";
+
     /// A segment of a split video did not decode to the frames the timeline promised (so it is never joined).
     public const string SegmentMismatch = "segment_mismatch";
 }

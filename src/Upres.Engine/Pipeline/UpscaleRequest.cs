@@ -42,4 +42,12 @@ public sealed record UpscaleRequest
 
     /// Tile edge in input pixels; null = automatic (bounded memory).
     public int? TileSize { get; init; }
+
+    /// The frames the caller planned (and priced) from the header. The decoder stops a small margin
+    /// past it, and an input that holds more fails with frames_exceed_declared instead of buying
+    /// hours of work for the price of its header. Null: no cap (the CLI on the user's own file).
+    public long? MaxFrames { get; init; }
+
+    /// The most frames decoded for MaxFrames: 10 % and 5 frames of slack for headers that round.
+    public long? FrameLimit => MaxFrames is { } planned ? planned + Math.Max(planned / 10, 5) : null;
 }

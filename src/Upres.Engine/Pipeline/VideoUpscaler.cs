@@ -349,7 +349,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             try
             {
-                await DecodeAsync(decoder, plan, window?.ExpectedSeconds.Count, decoded.Writer, token).ConfigureAwait(false);
+                await DecodeAsync(decoder, plan, window?.ExpectedSeconds.Count, window is null ? request.FrameLimit : null, decoded.Writer, token).ConfigureAwait(false);
                 decoded.Writer.Complete();
             }
             catch (Exception e)
@@ -407,7 +407,8 @@ public sealed class VideoUpscaler : IVideoUpscaler
     }
 
     /// With a limit, frames past it are read and dropped: the segment's trim ends the decoder just after them.
-    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, long? limit, ChannelWriter<PlanarImage> writer, CancellationToken token)
+    /// With a budget (a whole run's FrameLimit), a frame past it means the input lied about its length.
+    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, long? limit, long? budget, ChannelWriter<PlanarImage> writer, CancellationToken token)
     {
         var size = FrameConverter.FrameBytes(plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe);
         var buffer = new byte[size];
@@ -425,6 +426,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 }
 
                 return;
+            }
+
+            if (n >= budget)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.FramesExceedDeclared,
+                    $"the input holds more than {budget} frames, more than its header declares; it is refused rather than processed past its price");
             }
 
             if (n >= limit)

@@ -125,6 +125,29 @@ internal static class Migrations
         CREATE INDEX ix_webhook_attempts_message ON webhook_attempts(message_id, attempt);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+        // Several machines, one job: files by storage keys, work claimed by a named worker, and the
+        // checkpoint an attempt reached, so only an attempt that made no progress counts as a strike.
+        """
+        ALTER TABLE jobs RENAME COLUMN input_path TO input_key;
+        ALTER TABLE jobs RENAME COLUMN result_path TO result_key;
+        ALTER TABLE uploads RENAME COLUMN path TO file_key;
+        ALTER TABLE jobs ADD COLUMN worker_id TEXT;
+        ALTER TABLE jobs ADD COLUMN checkpoint {int} NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN attempt_checkpoint {int} NOT NULL DEFAULT -1;
+        ALTER TABLE jobs ADD COLUMN strikes {int} NOT NULL DEFAULT 0;
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            process_id {int} NOT NULL,
+            threads {int} NOT NULL,
+            provider TEXT NOT NULL,
+            slots {int} NOT NULL,
+            current_work TEXT NOT NULL,
+            started_at {int} NOT NULL,
+            heartbeat_at {int} NOT NULL,
+            stopped_at {int}
+        );
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

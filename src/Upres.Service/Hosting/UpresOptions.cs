@@ -11,6 +11,11 @@ public sealed class UpresOptions
     [Required]
     public string DataDirectory { get; set; } = DefaultDataDirectory();
 
+    /// The storage root every node of one service shares (uploads/, inputs/, results/); a network file
+    /// system mount when API and workers run on several machines. Defaults to UPRES_DATA.
+    [ConfigurationKeyName("UPRES_STORAGE")]
+    public string? Storage { get; set; }
+
     [ConfigurationKeyName("UPRES_URLS")]
     public string? Urls { get; set; }
 
@@ -21,11 +26,16 @@ public sealed class UpresOptions
     [ConfigurationKeyName("UPRES_FETCH_ALLOW")]
     public string? FetchAllow { get; set; }
 
-    /// `sqlite` (default, a file in the data folder) or `postgres`.
+    /// `sqlite` (a file in the data folder) or `postgres`; unset: postgres when UPRES_DB_CONNECTION is
+    /// set, else sqlite.
     [ConfigurationKeyName("UPRES_DB")]
-    public string Database { get; set; } = "sqlite";
+    public string? Database { get; set; }
 
-    /// Npgsql connection string when UPRES_DB=postgres.
+    public bool UsesPostgres => Database is null
+        ? !string.IsNullOrEmpty(DatabaseConnection)
+        : string.Equals(Database, "postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// Npgsql connection string or postgres:// URL when UPRES_DB=postgres.
     [ConfigurationKeyName("UPRES_DB_CONNECTION")]
     public string? DatabaseConnection { get; set; }
 
@@ -36,6 +46,16 @@ public sealed class UpresOptions
     [ConfigurationKeyName("UPRES_WORKERS")]
     [Range(0, 64)]
     public int WorkerConcurrency { get; set; } = 1;
+
+    /// Inference threads of this worker; 0 = one per core.
+    [ConfigurationKeyName("UPRES_THREADS")]
+    [Range(0, 1024)]
+    public int Threads { get; set; }
+
+    /// Execution provider of this worker's engine: cpu, webgpu or cuda.
+    [ConfigurationKeyName("UPRES_PROVIDER")]
+    [RegularExpression("^(cpu|webgpu|cuda)$")]
+    public string Provider { get; set; } = "cpu";
 
     [ConfigurationKeyName("UPRES_LEASE_SECONDS")]
     [Range(2, 3600)]
@@ -99,14 +119,10 @@ public sealed class UpresOptions
 
     public string DatabaseFile => Path.Combine(DataDirectory, "upres.db");
 
-    public string UploadsDirectory => Path.Combine(DataDirectory, "uploads");
+    public string StorageDirectory => string.IsNullOrEmpty(Storage) ? DataDirectory : Storage;
 
-    public string ResultsDirectory => Path.Combine(DataDirectory, "results");
-
+    /// This node's own scratch files (a worker's output before it is committed); never shared.
     public string TempDirectory => Path.Combine(DataDirectory, "tmp");
-
-    /// Inputs fetched from URLs (owned by their job, deleted with it).
-    public string InputsDirectory => Path.Combine(DataDirectory, "inputs");
 
     /// Output pixels per second one worker produces, for estimates (measured on a 2-core CPU).
     [ConfigurationKeyName("UPRES_ESTIMATE_PIXELS_PER_SECOND")]

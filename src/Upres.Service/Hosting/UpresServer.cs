@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,30 @@ public static class UpresServer
         var app = builder.Build();
         app.UseUpres();
         return app;
+    }
+
+    /// `upres worker`: the workers, webhook delivery and retention without any HTTP listener. It
+    /// shares the database and the storage root with the API nodes.
+    public static IHost BuildWorker(string[] args, Action<HostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Services.AddUpresCore();
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+
+    public static async Task<int> RunWorkerAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        using var host = BuildWorker(args);
+        var options = host.Services.GetRequiredService<IOptions<UpresOptions>>().Value;
+        if (options.WorkerConcurrency < 1)
+        {
+            throw new OptionsValidationException("UPRES_WORKERS", typeof(UpresOptions), ["a worker needs UPRES_WORKERS (--slots) of at least 1"]);
+        }
+
+        await host.RunAsync(cancellationToken);
+        return 0;
     }
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)

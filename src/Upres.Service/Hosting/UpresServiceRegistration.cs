@@ -23,6 +23,7 @@ using Upres.Service.Storage;
 using Upres.Service.Uploads;
 using Upres.Service.Web;
 using Upres.Service.Webhooks;
+using Upres.Service.Work;
 
 namespace Upres.Service.Hosting;
 
@@ -31,7 +32,24 @@ public static class UpresServiceRegistration
 {
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
+        builder.Services.AddUpresCore();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            var o = k.ApplicationServices.GetRequiredService<IOptions<UpresOptions>>().Value;
+            // Small by default; the upload endpoints raise their own limit.
+            k.Limits.MaxRequestBodySize = o.MaxBodyKilobytes * 1024L;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(o.HeadersTimeoutSeconds);
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+        });
+        return builder;
+    }
+
+    /// Everything but the HTTP listener: `upres worker` runs this alone (workers, webhook delivery,
+    /// retention, migrations), `upres serve` adds Kestrel and the endpoints.
+    public static IServiceCollection AddUpresCore(this IServiceCollection services)
+    {
         services.AddOptions<UpresOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o =>
@@ -55,8 +73,9 @@ public static class UpresServiceRegistration
         services.AddSingleton<IUpresDatabase>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
-            return string.Equals(o.Database, "postgres", StringComparison.OrdinalIgnoreCase)
-                ? new PostgresDatabase(o.DatabaseConnection ?? throw new OptionsValidationException("UPRES_DB_CONNECTION", typeof(UpresOptions), ["UPRES_DB_CONNECTION is required with UPRES_DB=postgres"]))
+            return o.UsesPostgres
+                ? new PostgresDatabase(PostgresUrl.ToConnectionString(o.DatabaseConnection
+                    ?? throw new OptionsValidationException("UPRES_DB_CONNECTION", typeof(UpresOptions), ["UPRES_DB_CONNECTION is required with UPRES_DB=postgres"])))
                 : new SqliteDatabase(o.DatabaseFile);
         });
         services.AddHostedService<DatabaseMigrator>();
@@ -65,7 +84,11 @@ public static class UpresServiceRegistration
         services.AddSingleton<AdminKeyFilter>();
 
         // Engine: the real pipeline and prober. Tests and other hosts may register their own first.
-        services.TryAddSingleton<IVideoUpscaler>(_ => UpscaleEngine.Create(new EngineOptions()));
+        services.TryAddSingleton<IVideoUpscaler>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
+            return UpscaleEngine.Create(new EngineOptions { Threads = o.Threads > 0 ? o.Threads : null, Provider = o.Provider });
+        });
         services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient());
 
         services.AddOptions<MediaLimitsOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
@@ -85,29 +108,29 @@ public static class UpresServiceRegistration
         services.AddSingleton<IJobStore, SqlJobStore>();
         services.AddSingleton<JobQueueSignal>();
         services.AddSingleton<RunningJobs>();
+        services.AddSingleton<StorageRoot>();
+        services.AddSingleton<SqlWorkerStore>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
+            return WorkerIdentity.ForThisProcess(o.Threads > 0 ? o.Threads : Environment.ProcessorCount, o.Provider, o.WorkerConcurrency);
+        });
+        services.AddSingleton<IWorkKind, JobKind>();
         services.AddSingleton<JobService>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<IWebhookPayloadFormatter, NativeWebhookFormatter>();
         services.AddSingleton<WebhookPayloads>();
         services.AddSingleton<WebhookOutboxWriter>();
-        services.AddHostedService<JobWorker>();
+        services.AddHostedService<WorkerLoop>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<RetentionService>();
         services.AddUpresDialects();
 
         services.AddUpresRateLimits();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            var o = k.ApplicationServices.GetRequiredService<IOptions<UpresOptions>>().Value;
-            // Small by default; the upload endpoints raise their own limit.
-            k.Limits.MaxRequestBodySize = o.MaxBodyKilobytes * 1024L;
-            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(o.HeadersTimeoutSeconds);
-            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
-            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
-        });
         services.AddOpenApi();
-        return builder;
+        // SIGTERM: running units are released within a few seconds; never wait longer than this.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        return services;
     }
 
     public static WebApplication UseUpres(this WebApplication app)
@@ -119,7 +142,7 @@ public static class UpresServiceRegistration
         app.MapHealth();
         app.MapMetrics();
         app.MapWebPage();
-        app.MapAdmin();
+        app.MapAdmin().MapWorkers();
         app.MapResults();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().WithTags("Native API");
         v1.MapAccounts();

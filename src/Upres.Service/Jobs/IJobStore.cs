@@ -1,3 +1,5 @@
+using Upres.Service.Work;
+
 namespace Upres.Service.Jobs;
 
 /// Jobs and their leases. Every state change that ends a job moves its credits and writes its
@@ -14,20 +16,23 @@ public interface IJobStore
 
     Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken);
 
-    /// Takes the oldest queued job, or a processing job whose lease expired, under a new lease.
-    Task<(JobRecord Job, string LeaseToken)?> ClaimNextAsync(TimeSpan lease, CancellationToken cancellationToken);
+    /// Takes the oldest queued job, or a processing job whose lease expired, under a new lease held by
+    /// this worker (FOR UPDATE SKIP LOCKED on PostgreSQL). A job whose dead attempts reached the limit
+    /// is failed instead (attempts_exhausted, credits released).
+    Task<(JobRecord Job, WorkClaim Claim)?> ClaimNextAsync(WorkerIdentity worker, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// Renews the lease and persists progress (its frames are the job's checkpoint). Fenced.
     Task<LeaseState> HeartbeatAsync(string jobId, string leaseToken, TimeSpan lease, JobProgressUpdate? progress, CancellationToken cancellationToken);
 
-    Task<bool> CompleteAsync(string jobId, string leaseToken, JobResult result, CancellationToken cancellationToken);
+    /// Ends the job as the typed end says (status, ledger action, webhook event) in one transaction.
+    /// leaseToken: the holder's token; null for a job nobody holds (a queued cancel);
+    /// SqlJobStore.ExpiredLease for a job whose holder died. placeFiles runs inside the transaction
+    /// once the fence held (throwing rolls everything back). False: the fence refused, nothing changed.
+    Task<bool> EndAsync(string jobId, string? leaseToken, JobEnd end, Action<JobRecord>? placeFiles, CancellationToken cancellationToken);
 
-    Task<bool> FailAsync(string jobId, string? leaseToken, string code, string message, CancellationToken cancellationToken);
-
-    /// Ends a processing job as cancelled after its worker stopped (leaseToken) .
-    Task<bool> FinishCancelledAsync(string jobId, string leaseToken, CancellationToken cancellationToken);
-
-    /// Gives a job back to the queue (graceful shutdown, a transient error). refundAttempt: do not count this attempt.
-    Task<bool> RequeueAsync(string jobId, string leaseToken, bool refundAttempt, CancellationToken cancellationToken);
+    /// Gives a job back to the queue (fenced). countStrike false: the worker is stopping, the attempt
+    /// is not counted at all.
+    Task<bool> ReleaseAsync(string jobId, string leaseToken, bool countStrike, CancellationToken cancellationToken);
 
     /// Cancels a queued job at once; marks a processing job for its worker. Returns the job after.
     Task<JobRecord?> RequestCancelAsync(string jobId, CancellationToken cancellationToken);

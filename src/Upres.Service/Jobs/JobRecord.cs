@@ -32,9 +32,23 @@ public sealed record JobRecord
     public string? ErrorMessage { get; init; }
     public JobResult? Result { get; init; }
     public int Attempts { get; init; }
+
+    /// Attempts that died without passing the previous attempt's checkpoint; MaxAttempts of them fail the job.
+    public int Strikes { get; init; }
+
+    /// The furthest any attempt got (frames), persisted by the heartbeat.
+    public long Checkpoint { get; init; }
     public int MaxAttempts { get; init; }
+
+    /// The worker holding the job now (workers.id), while it is processing.
+    public string? WorkerId { get; init; }
+
+    /// The fencing token of the attempt that holds the job; never shown to clients.
+    public string? LeaseToken { get; init; }
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
     public bool CancelRequested { get; init; }
-    public required string InputPath { get; init; }
+    /// The input's storage key (see StorageRoot).
+    public required string InputKey { get; init; }
     public bool OwnsInput { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -42,7 +56,9 @@ public sealed record JobRecord
     public DateTimeOffset? FinishedAt { get; init; }
     public DateTimeOffset? FilesDeletedAt { get; init; }
     public DateTimeOffset? DeletedAt { get; init; }
+
+    public bool LeaseExpired(long nowMs) => LeaseExpiresAt is { } until && until.ToUnixTimeMilliseconds() < nowMs;
 }
 
-/// The produced file, as the engine reported it.
-public sealed record JobResult(string Path, int Width, int Height, double FrameRate, TimeSpan Duration, long Frames, long SizeBytes);
+/// The produced file, as the engine reported it; Key is its storage key.
+public sealed record JobResult(string Key, int Width, int Height, double FrameRate, TimeSpan Duration, long Frames, long SizeBytes);

@@ -28,6 +28,7 @@ public sealed class JobService(
     ResultLinks links,
     JobQueueSignal signal,
     RunningJobs running,
+    StorageRoot storage,
     UpresMetrics metrics,
     IOptions<UpresOptions> options)
 {
@@ -79,7 +80,7 @@ public sealed class JobService(
         }
 
         var jobId = Ids.New("job");
-        var (inputPath, ownsInput, probe) = await ResolveInputAsync(request, jobId, cancellationToken);
+        var (inputKey, ownsInput, probe) = await ResolveInputAsync(request, jobId, cancellationToken);
         try
         {
             var plan = OutputPlanner.Plan(probe, spec);
@@ -89,7 +90,7 @@ public sealed class JobService(
             var estimate = Estimate(plan);
             if (request.EstimateOnly)
             {
-                DeleteOwned(inputPath, ownsInput);
+                DeleteOwned(inputKey, ownsInput);
                 return new JobCreation(null, quote, plan, estimate, false);
             }
 
@@ -110,14 +111,14 @@ public sealed class JobService(
                 MetadataJson = request.MetadataJson,
                 DialectData = request.DialectData,
                 MaxAttempts = options.Value.MaxAttempts,
-                InputPath = inputPath,
+                InputKey = inputKey,
                 OwnsInput = ownsInput,
                 FramesTotal = plan.Frames,
             };
             var (stored, inserted, existingHash) = await store.InsertAsync(job, hash, cancellationToken);
             if (!inserted)
             {
-                DeleteOwned(inputPath, ownsInput);
+                DeleteOwned(inputKey, ownsInput);
                 return Replay(stored, existingHash, hash);
             }
 
@@ -127,7 +128,7 @@ public sealed class JobService(
         }
         catch
         {
-            DeleteOwned(inputPath, ownsInput);
+            DeleteOwned(inputKey, ownsInput);
             throw;
         }
     }
@@ -165,22 +166,18 @@ public sealed class JobService(
         }
 
         await store.MarkDeletedAsync(jobId, cancellationToken);
-        DeleteFiles(job, options.Value);
+        DeleteFiles(job, storage);
         await store.MarkFilesDeletedAsync(jobId, cancellationToken);
     }
 
-    internal static void DeleteFiles(JobRecord job, UpresOptions options)
+    internal static void DeleteFiles(JobRecord job, StorageRoot storage)
     {
         if (job.OwnsInput)
         {
-            File.Delete(job.InputPath);
+            storage.DeleteFile(job.InputKey);
         }
 
-        var resultDir = Path.Combine(options.ResultsDirectory, job.Id);
-        if (Directory.Exists(resultDir))
-        {
-            Directory.Delete(resultDir, recursive: true);
-        }
+        storage.DeleteFolder(StorageRoot.ResultFolderKey(job.Id));
     }
 
     private static bool IsDeleted(JobRecord job) => job.DeletedAt is not null;
@@ -196,22 +193,22 @@ public sealed class JobService(
             job.Plan, job.EstimateSeconds, Replayed: true);
     }
 
-    private async Task<(string Path, bool Owns, MediaInfo Probe)> ResolveInputAsync(NewJob request, string jobId, CancellationToken cancellationToken)
+    private async Task<(string Key, bool Owns, MediaInfo Probe)> ResolveInputAsync(NewJob request, string jobId, CancellationToken cancellationToken)
     {
         if (request.Input.UploadId is { } uploadId)
         {
             var upload = await uploads.GetAsync(request.AccountId, uploadId, cancellationToken)
                 ?? throw new ServiceException(Errors.NotFound("upload", uploadId));
             var probe = JsonSerializer.Deserialize<MediaInfo>(upload.ProbeJson)!;
-            return (upload.Path, false, probe);
+            return (upload.Key, false, probe);
         }
 
-        Directory.CreateDirectory(options.Value.InputsDirectory);
-        var path = Path.Combine(options.Value.InputsDirectory, jobId);
+        var key = StorageRoot.InputKey(jobId);
+        var path = storage.PrepareWrite(key);
         await fetcher.DownloadAsync(request.Input.Url!, path, cancellationToken);
         try
         {
-            return (path, true, await mediaGuard.InspectAsync(path, cancellationToken));
+            return (key, true, await mediaGuard.InspectAsync(path, cancellationToken));
         }
         catch
         {
@@ -223,11 +220,11 @@ public sealed class JobService(
     private double Estimate(OutputPlan plan)
         => 2 + (plan.Frames * (double)plan.Width * plan.Height / options.Value.EstimatePixelsPerSecond);
 
-    private static void DeleteOwned(string path, bool owns)
+    private void DeleteOwned(string key, bool owns)
     {
         if (owns)
         {
-            File.Delete(path);
+            storage.DeleteFile(key);
         }
     }
 

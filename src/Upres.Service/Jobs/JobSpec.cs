@@ -80,6 +80,8 @@ public sealed record JobSpec
             Deinterlace = Deinterlace,
             Denoise = Denoise,
             FilmGrain = FilmGrain,
+            // The job was priced on these frames: the engine never decodes materially more.
+            MaxFrames = plan.Frames,
         };
     }
 }

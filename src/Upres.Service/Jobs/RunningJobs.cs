@@ -2,32 +2,55 @@ using System.Collections.Concurrent;
 
 namespace Upres.Service.Jobs;
 
-/// The jobs this process is running, so a cancel reaches the engine's CancellationToken at once.
+/// The work this process is running per job (one run of a whole job, or several segments of one),
+/// so a cancel reaches every engine CancellationToken at once instead of at the next heartbeat.
 public sealed class RunningJobs
 {
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<CancellationTokenSource, byte>> _running = new(StringComparer.Ordinal);
 
-    public int Count => _running.Count;
+    public int Count => _running.Values.Sum(set => set.Count);
 
-    public void Add(string jobId, CancellationTokenSource cts) => _running[jobId] = cts;
-
-    public void Remove(string jobId) => _running.TryRemove(jobId, out _);
+    public IDisposable Add(string jobId, CancellationTokenSource cts)
+    {
+        _running.GetOrAdd(jobId, _ => new()).TryAdd(cts, 0);
+        return new Registration(this, jobId, cts);
+    }
 
     public bool Cancel(string jobId)
     {
-        if (!_running.TryGetValue(jobId, out var cts))
+        if (!_running.TryGetValue(jobId, out var set) || set.IsEmpty)
         {
             return false;
         }
 
-        try
+        foreach (var cts in set.Keys)
         {
-            cts.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
+            try
+            {
+                cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         return true;
+    }
+
+    private void Remove(string jobId, CancellationTokenSource cts)
+    {
+        if (_running.TryGetValue(jobId, out var set))
+        {
+            set.TryRemove(cts, out _);
+            if (set.IsEmpty)
+            {
+                _running.TryRemove(new KeyValuePair<string, ConcurrentDictionary<CancellationTokenSource, byte>>(jobId, set));
+            }
+        }
+    }
+
+    private sealed class Registration(RunningJobs owner, string jobId, CancellationTokenSource cts) : IDisposable
+    {
+        public void Dispose() => owner.Remove(jobId, cts);
     }
 }

@@ -5,6 +5,7 @@ using Upres.Service.Billing;
 using Upres.Service.Data;
 using Upres.Service.Problems;
 using Upres.Service.Webhooks;
+using Upres.Service.Work;
 
 namespace Upres.Service.Jobs;
 
@@ -13,7 +14,11 @@ namespace Upres.Service.Jobs;
 /// rows and tries again.
 public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, TimeProvider clock) : IJobStore
 {
-    private const string Claimable = "(status = 'queued' OR (status = 'processing' AND lease_expires_at < @now)) AND deleted_at IS NULL";
+    private const string Claimable =
+        "(status = 'queued' OR (status = 'processing' AND lease_expires_at < @now AND strikes + CASE WHEN checkpoint <= attempt_checkpoint THEN 1 ELSE 0 END < max_attempts)) AND deleted_at IS NULL";
+
+    /// EndAsync's token for "whoever held it died": the end applies only while the lease is expired.
+    public const string ExpiredLease = "(expired)";
 
     static SqlJobStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -25,10 +30,10 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         {
             var inserted = await c.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO jobs (id, account_id, dialect, status, idempotency_key, request_hash, spec_json, input_json, input_path, owns_input,
+                INSERT INTO jobs (id, account_id, dialect, status, idempotency_key, request_hash, spec_json, input_json, input_key, owns_input,
                     probe_json, plan_json, price, estimate_seconds, webhook_url, webhook_progress, metadata_json, dialect_data,
                     max_attempts, created_at, updated_at, frames_total)
-                VALUES (@Id, @AccountId, @Dialect, 'queued', @IdempotencyKey, @requestHash, @SpecJson, @InputJson, @InputPath, @OwnsInput,
+                VALUES (@Id, @AccountId, @Dialect, 'queued', @IdempotencyKey, @requestHash, @SpecJson, @InputJson, @InputKey, @OwnsInput,
                     '{}', @PlanJson, @Price, @EstimateSeconds, @WebhookUrl, @WebhookProgress, @MetadataJson, @DialectData,
                     @MaxAttempts, @now, @now, @Frames)
                 ON CONFLICT DO NOTHING
@@ -36,7 +41,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
                 new
                 {
                     job.Id, job.AccountId, job.Dialect, job.IdempotencyKey, requestHash,
-                    SpecJson = JsonSerializer.Serialize(job.Spec), InputJson = JsonSerializer.Serialize(job.Input), job.InputPath,
+                    SpecJson = JsonSerializer.Serialize(job.Spec), InputJson = JsonSerializer.Serialize(job.Input), job.InputKey,
                     OwnsInput = job.OwnsInput ? 1L : 0L, PlanJson = JsonSerializer.Serialize(job.Plan), job.Price, job.EstimateSeconds,
                     job.WebhookUrl, WebhookProgress = job.WebhookProgress ? 1L : 0L, job.MetadataJson, job.DialectData,
                     MaxAttempts = (long)job.MaxAttempts, now, job.Plan.Frames,
@@ -118,49 +123,61 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         return [.. rows.Select(r => r.ToRecord())];
     }
 
-    public async Task<(JobRecord Job, string LeaseToken)?> ClaimNextAsync(TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<(JobRecord Job, WorkClaim Claim)?> ClaimNextAsync(WorkerIdentity worker, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
-        for (var tries = 0; tries < 5; tries++)
+        var now = clock.Ms();
+        await GiveUpExhaustedAsync(c, now, cancellationToken);
+
+        // One statement: PostgreSQL workers skip a row another worker is claiming instead of queueing
+        // behind its lock; SQLite has one writer at a time, so the subselect sees a settled queue.
+        // Taking over an expired lease judges the attempt that held it: it is a strike only if it
+        // died without passing the checkpoint the attempt before it had reached.
+        var token = Ids.New("lease");
+        var skipLocked = db.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+        var row = await c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
+            $"""
+            UPDATE jobs SET
+                strikes = CASE WHEN status = 'processing' AND checkpoint <= attempt_checkpoint THEN strikes + 1 ELSE strikes END,
+                status = 'processing', lease_token = @token, lease_expires_at = @until, attempts = attempts + 1, worker_id = @workerId,
+                attempt_checkpoint = checkpoint, started_at = COALESCE(started_at, @now), updated_at = @now
+            WHERE id = (SELECT id FROM jobs WHERE {Claimable} ORDER BY id LIMIT 1 {skipLocked})
+            RETURNING *
+            """,
+            new { token, now, until = now + (long)lease.TotalMilliseconds, workerId = worker.Id }, cancellationToken: cancellationToken));
+        if (row is null)
         {
-            var now = clock.Ms();
-            var token = Ids.New("lease");
-            await using var tx = await db.BeginWriteAsync(c, cancellationToken);
-
-            // A job whose worker died holding it on its last attempt is given up, not retried again.
-            var exhausted = await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT id FROM jobs WHERE status = 'processing' AND lease_expires_at < @now AND attempts >= max_attempts AND deleted_at IS NULL LIMIT 20",
-                new { now }, tx, cancellationToken: cancellationToken));
-            foreach (var deadId in exhausted.ToList())
-            {
-                var dead = (await GetAsync(c, tx, deadId, cancellationToken))!;
-                await EndInTransactionAsync(c, tx, dead, null, "failed", ", error_code = 'attempts_exhausted', error_message = @message",
-                    new { message = $"The job's worker stopped {dead.Attempts} times before it finished; it was given up after {dead.MaxAttempts} attempts." },
-                    false, WebhookEvents.Failed, now, cancellationToken);
-            }
-            var id = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-                $"SELECT id FROM jobs WHERE {Claimable} ORDER BY id LIMIT 1", new { now }, tx, cancellationToken: cancellationToken));
-            if (id is null)
-            {
-                await tx.CommitAsync(cancellationToken);
-                return null;
-            }
-
-            var claimed = await c.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE jobs SET status = 'processing', lease_token = @token, lease_expires_at = @until, attempts = attempts + 1,
-                    started_at = COALESCE(started_at, @now), updated_at = @now
-                WHERE id = @id AND {Claimable}
-                """,
-                new { id, token, now, until = now + (long)lease.TotalMilliseconds }, tx, cancellationToken: cancellationToken));
-            await tx.CommitAsync(cancellationToken);
-            if (claimed == 1)
-            {
-                return ((await GetAsync(c, null, id, cancellationToken))!, token);
-            }
+            return null;
         }
 
-        return null;
+        var job = row.ToRecord();
+        return (job, new WorkClaim(JobKind.Name, job.Id, job.Id, token, job.Attempts));
+    }
+
+    /// A job whose worker died holding it, and whose dead attempt is the strike that reaches the
+    /// limit, is given up rather than tried again.
+    private async Task GiveUpExhaustedAsync(DbConnection c, long now, CancellationToken cancellationToken)
+    {
+        var exhausted = (await c.QueryAsync<string>(new CommandDefinition(
+            $"""
+            SELECT id FROM jobs WHERE status = 'processing' AND lease_expires_at < @now AND deleted_at IS NULL
+                AND strikes + CASE WHEN checkpoint <= attempt_checkpoint THEN 1 ELSE 0 END >= max_attempts
+            LIMIT 20
+            """,
+            new { now }, cancellationToken: cancellationToken))).ToList();
+        foreach (var deadId in exhausted)
+        {
+            await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+            var dead = await GetAsync(c, tx, deadId, cancellationToken);
+            if (dead is { Status: JobStatus.Processing } && dead.LeaseExpired(now))
+            {
+                var end = new JobFailed(JobFailed.AttemptsExhausted,
+                    $"The job's worker stopped {dead.Strikes + 1} times without getting further than before; it was given up after {dead.MaxAttempts} such attempts.");
+                await EndInTransactionAsync(c, tx, dead, ExpiredLease, end, null, now, cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
     }
 
     public async Task<LeaseState> HeartbeatAsync(string jobId, string leaseToken, TimeSpan lease, JobProgressUpdate? progress, CancellationToken cancellationToken)
@@ -172,7 +189,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             ? "UPDATE jobs SET lease_expires_at = @until WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing' RETURNING cancel_requested"
             : """
               UPDATE jobs SET lease_expires_at = @until, progress = @Progress, frames_done = @FramesDone, frames_total = @FramesTotal,
-                  fps = @Fps, eta_seconds = @EtaSeconds, updated_at = @now
+                  fps = @Fps, eta_seconds = @EtaSeconds, updated_at = @now,
+                  checkpoint = CASE WHEN checkpoint > @FramesDone THEN checkpoint ELSE @FramesDone END
               WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing' RETURNING cancel_requested
               """;
         var cancel = await c.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
@@ -183,25 +201,29 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         return cancel switch { null => LeaseState.Lost, 1 => LeaseState.CancelRequested, _ => LeaseState.Held };
     }
 
-    public Task<bool> CompleteAsync(string jobId, string leaseToken, JobResult result, CancellationToken cancellationToken)
-        => EndAsync(jobId, leaseToken, "completed",
-            ", progress = 1, frames_done = frames_total, eta_seconds = 0, result_path = @path, result_json = @resultJson, error_code = NULL, error_message = NULL",
-            new { path = result.Path, resultJson = JsonSerializer.Serialize(result) }, settleByCharge: true, WebhookEvents.Completed, cancellationToken);
+    public async Task<bool> EndAsync(string jobId, string? leaseToken, JobEnd end, Action<JobRecord>? placeFiles, CancellationToken cancellationToken)
+    {
+        var now = clock.Ms();
+        await using var c = await db.OpenAsync(cancellationToken);
+        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+        var job = await GetAsync(c, tx, jobId, cancellationToken, forUpdate: db.Provider == DatabaseProvider.Postgres);
+        if (job is null || !await EndInTransactionAsync(c, tx, job, leaseToken, end, placeFiles, now, cancellationToken))
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return false;
+        }
 
-    public Task<bool> FailAsync(string jobId, string? leaseToken, string code, string message, CancellationToken cancellationToken)
-        => EndAsync(jobId, leaseToken, "failed", ", error_code = @code, error_message = @message",
-            new { code, message = message.Length > 2000 ? message[..2000] : message }, settleByCharge: false, WebhookEvents.Failed, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    }
 
-    public Task<bool> FinishCancelledAsync(string jobId, string leaseToken, CancellationToken cancellationToken)
-        => EndAsync(jobId, leaseToken, "cancelled", ", error_code = 'cancelled', error_message = 'The job was cancelled.'", new { }, settleByCharge: false, WebhookEvents.Cancelled, cancellationToken);
-
-    public async Task<bool> RequeueAsync(string jobId, string leaseToken, bool refundAttempt, CancellationToken cancellationToken)
+    public async Task<bool> ReleaseAsync(string jobId, string leaseToken, bool countStrike, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
         var n = await c.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE jobs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, updated_at = @now
-                {(refundAttempt ? ", attempts = attempts - 1" : "")}
+            UPDATE jobs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, worker_id = NULL, updated_at = @now,
+                {(countStrike ? "strikes = strikes + 1" : "attempts = attempts - 1")}
             WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing'
             """,
             new { jobId, leaseToken, now = clock.Ms() }, cancellationToken: cancellationToken));
@@ -221,7 +243,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
 
         if (job.Status == JobStatus.Queued)
         {
-            await EndInTransactionAsync(c, tx, job, null, "cancelled", ", error_code = 'cancelled', error_message = 'The job was cancelled.'", new { }, false, WebhookEvents.Cancelled, now, cancellationToken);
+            await EndInTransactionAsync(c, tx, job, null, new JobCancelled(), null, now, cancellationToken);
         }
         else if (job.Status == JobStatus.Processing)
         {
@@ -281,62 +303,65 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         await tx.CommitAsync(cancellationToken);
     }
 
-    private async Task<bool> EndAsync(string jobId, string? leaseToken, string status, string set, object extra, bool settleByCharge, string eventType, CancellationToken cancellationToken)
+    /// The one place a job ends: state, money and notification in one transaction, fenced so that
+    /// only the lease holder (no token: a job nobody holds; ExpiredLease: a holder that died) can end
+    /// it, and only once. placeFiles runs after the fence held and before the commit: a worker that
+    /// lost its lease never gets to make its files visible.
+    private async Task<bool> EndInTransactionAsync(DbConnection c, DbTransaction tx, JobRecord job, string? leaseToken, JobEnd end,
+        Action<JobRecord>? placeFiles, long now, CancellationToken cancellationToken)
     {
-        var now = clock.Ms();
-        await using var c = await db.OpenAsync(cancellationToken);
-        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
-        var job = await GetAsync(c, tx, jobId, cancellationToken);
-        if (job is null || !await EndInTransactionAsync(c, tx, job, leaseToken, status, set, extra, settleByCharge, eventType, now, cancellationToken))
+        var fenced = leaseToken switch
         {
-            await tx.RollbackAsync(cancellationToken);
+            null => job.Status is JobStatus.Queued or JobStatus.Processing && job.LeaseToken is null,
+            ExpiredLease => job.Status == JobStatus.Processing && job.LeaseExpired(now),
+            _ => job.Status == JobStatus.Processing && job.LeaseToken == leaseToken,
+        };
+        if (!fenced || job.DeletedAt is not null)
+        {
             return false;
         }
 
-        await tx.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    /// The one place a job ends: state, money and notification in one transaction, guarded so that
-    /// only the lease holder (or, without a token, a job nobody holds) can end it, and only once.
-    private async Task<bool> EndInTransactionAsync(DbConnection c, DbTransaction tx, JobRecord job, string? leaseToken, string status, string set, object extra,
-        bool settleByCharge, string eventType, long now, CancellationToken cancellationToken)
-    {
-        var parameters = new DynamicParameters(extra);
-        parameters.Add("jobId", job.Id);
-        parameters.Add("leaseToken", leaseToken);
-        parameters.Add("now", now);
-        parameters.Add("status", status);
-        var guard = leaseToken is null ? "status IN ('queued', 'processing')" : "lease_token = @leaseToken AND status = 'processing'";
+        var (errorCode, errorMessage) = end switch
+        {
+            JobFailed f => (f.Code, f.StoredMessage),
+            JobCancelled => (JobCancelled.Code, JobCancelled.Message),
+            _ => ((string?)null, (string?)null),
+        };
+        var result = (end as JobCompleted)?.Result;
         var updated = await c.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE jobs SET status = @status, lease_token = NULL, lease_expires_at = NULL, finished_at = @now, updated_at = @now {set}
-            WHERE id = @jobId AND {guard}
+            UPDATE jobs SET status = @status, lease_token = NULL, lease_expires_at = NULL, worker_id = NULL, finished_at = @now, updated_at = @now,
+                error_code = @errorCode, error_message = @errorMessage
+                {(result is null ? "" : ", progress = 1, frames_done = frames_total, eta_seconds = 0, result_key = @resultKey, result_json = @resultJson")}
+            WHERE id = @jobId AND status = @was AND {(job.LeaseToken is null ? "lease_token IS NULL" : "lease_token = @held")}
             """,
-            parameters, tx, cancellationToken: cancellationToken));
+            new
+            {
+                jobId = job.Id, now, status = end.Status.ToWire(), errorCode, errorMessage, was = job.Status.ToWire(), held = job.LeaseToken,
+                resultKey = result?.Key, resultJson = result is null ? null : JsonSerializer.Serialize(result),
+            },
+            tx, cancellationToken: cancellationToken));
         if (updated != 1)
         {
             return false;
         }
 
-        if (settleByCharge)
+        var settled = end.Ledger switch
         {
-            await CreditLedger.ChargeAsync(c, tx, job.AccountId, job.Id, job.Price, now, cancellationToken);
-        }
-        else
-        {
-            await CreditLedger.ReleaseAsync(c, tx, job.AccountId, job.Id, job.Price, now, cancellationToken);
-        }
-
+            LedgerAction.Charge => CreditLedger.ChargeAsync(c, tx, job.AccountId, job.Id, job.Price, now, cancellationToken),
+            _ => CreditLedger.ReleaseAsync(c, tx, job.AccountId, job.Id, job.Price, now, cancellationToken),
+        };
+        await settled;
+        placeFiles?.Invoke(job);
         var ended = await GetAsync(c, tx, job.Id, cancellationToken);
-        await outbox.EnqueueAsync(c, tx, ended!, eventType, cancellationToken);
+        await outbox.EnqueueAsync(c, tx, ended!, end.WebhookEvent, cancellationToken);
         return true;
     }
 
-    private static async Task<JobRecord?> GetAsync(DbConnection c, DbTransaction? tx, string jobId, CancellationToken cancellationToken)
+    private static async Task<JobRecord?> GetAsync(DbConnection c, DbTransaction? tx, string jobId, CancellationToken cancellationToken, bool forUpdate = false)
     {
         var row = await c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
-            "SELECT * FROM jobs WHERE id = @jobId", new { jobId }, tx, cancellationToken: cancellationToken));
+            forUpdate ? "SELECT * FROM jobs WHERE id = @jobId FOR UPDATE" : "SELECT * FROM jobs WHERE id = @jobId", new { jobId }, tx, cancellationToken: cancellationToken));
         return row?.ToRecord();
     }
 
@@ -350,7 +375,14 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         public string RequestHash { get; set; } = "";
         public string SpecJson { get; set; } = "";
         public string InputJson { get; set; } = "";
-        public string InputPath { get; set; } = "";
+        public string InputKey { get; set; } = "";
+        public string? ResultKey { get; set; }
+        public string? LeaseToken { get; set; }
+        public long? LeaseExpiresAt { get; set; }
+        public string? WorkerId { get; set; }
+        public long Checkpoint { get; set; }
+        public long AttemptCheckpoint { get; set; }
+        public long Strikes { get; set; }
         public long OwnsInput { get; set; }
         public string PlanJson { get; set; } = "";
         public long Price { get; set; }
@@ -386,7 +418,12 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             IdempotencyKey = IdempotencyKey,
             Spec = JsonSerializer.Deserialize<JobSpec>(SpecJson)!,
             Input = JsonSerializer.Deserialize<JobInput>(InputJson)!,
-            InputPath = InputPath,
+            InputKey = InputKey,
+            LeaseToken = LeaseToken,
+            LeaseExpiresAt = LeaseExpiresAt.ToTime(),
+            WorkerId = WorkerId,
+            Checkpoint = Checkpoint,
+            Strikes = (int)Strikes,
             OwnsInput = OwnsInput == 1,
             Plan = JsonSerializer.Deserialize<OutputPlan>(PlanJson)!,
             Price = Price,
@@ -402,7 +439,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             EtaSeconds = EtaSeconds,
             ErrorCode = ErrorCode,
             ErrorMessage = ErrorMessage,
-            Result = ResultJson is null ? null : JsonSerializer.Deserialize<JobResult>(ResultJson),
+            // Rows from before storage keys carried the absolute path in result_key and a "Path" in the JSON.
+            Result = ResultJson is null ? null : JsonSerializer.Deserialize<JobResult>(ResultJson)! with { Key = ResultKey ?? "" },
             Attempts = (int)Attempts,
             MaxAttempts = (int)MaxAttempts,
             CancelRequested = CancelRequested == 1,

@@ -7,8 +7,8 @@ namespace Upres.Service.Storage;
 
 /// The base URL clients reach this server by, for links written where no request is at hand
 /// (webhooks). UPRES_PUBLIC_URL wins; otherwise the first listen address, with a wildcard host
-/// turned into localhost.
-public sealed class PublicBaseUrl(IOptions<UpresOptions> options, IServer server)
+/// turned into localhost. A worker (`upres worker`) has no server: it needs UPRES_PUBLIC_URL.
+public sealed class PublicBaseUrl(IOptions<UpresOptions> options, IServer? server = null)
 {
     public Uri Get()
     {
@@ -17,7 +17,7 @@ public sealed class PublicBaseUrl(IOptions<UpresOptions> options, IServer server
             return new Uri(options.Value.PublicUrl.TrimEnd('/') + "/");
         }
 
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? UpresServer.DefaultUrls;
+        var address = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? UpresServer.DefaultUrls;
         address = address.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://[::]", "://[::1]", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal)

@@ -16,7 +16,7 @@ public static class ResultsApi
         return app;
     }
 
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(string id, long? expires, string? sig, ResultLinks links, IJobStore store, CancellationToken ct)
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(string id, long? expires, string? sig, ResultLinks links, IJobStore store, StorageRoot storage, CancellationToken ct)
     {
         if (expires is null || !links.Verify(id, expires.Value, sig))
         {
@@ -24,7 +24,7 @@ public static class ResultsApi
         }
 
         var job = await store.GetAsync(id, ct);
-        if (job is not { Status: JobStatus.Completed, Result: { } result, DeletedAt: null, FilesDeletedAt: null } || !File.Exists(result.Path))
+        if (job is not { Status: JobStatus.Completed, Result: { } result, DeletedAt: null, FilesDeletedAt: null } || !File.Exists(storage.PathOf(result.Key)))
         {
             return Errors.ResultUnavailable().ToProblem();
         }
@@ -36,6 +36,6 @@ public static class ResultsApi
             ".webm" => "video/webm",
             _ => "video/mp4",
         };
-        return TypedResults.PhysicalFile(result.Path, contentType, $"{id}{job.Spec.FileExtension}", enableRangeProcessing: true);
+        return TypedResults.PhysicalFile(storage.PathOf(result.Key), contentType, $"{id}{job.Spec.FileExtension}", enableRangeProcessing: true);
     }
 }

@@ -9,7 +9,7 @@ namespace Upres.Service.Storage;
 
 /// Deletes inputs and results older than UPRES_RETENTION_HOURS, on a schedule. Jobs and their
 /// ledger rows stay; only the files go (the job then shows no result link).
-public sealed partial class RetentionService(IJobStore jobs, IUploadStore uploads, IOptions<UpresOptions> options, TimeProvider clock, ILogger<RetentionService> logger) : BackgroundService
+public sealed partial class RetentionService(IJobStore jobs, IUploadStore uploads, StorageRoot storage, IOptions<UpresOptions> options, TimeProvider clock, ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,16 +38,21 @@ public sealed partial class RetentionService(IJobStore jobs, IUploadStore upload
         var cutoff = clock.GetUtcNow() - options.Value.Retention;
         foreach (var job in await jobs.ExpiredFilesAsync(cutoff, cancellationToken))
         {
-            JobService.DeleteFiles(job, options.Value);
+            JobService.DeleteFiles(job, storage);
             await jobs.MarkFilesDeletedAsync(job.Id, cancellationToken);
         }
 
         foreach (var upload in await uploads.ExpiredAsync(cutoff, cancellationToken))
         {
-            File.Delete(upload.Path);
+            storage.DeleteFile(upload.Key);
             await uploads.MarkDeletedAsync(upload.Id, cancellationToken);
         }
+
+        SweepStaging();
     }
+
+    /// Staged results of workers that died between staging and committing are an hour old at most.
+    internal void SweepStaging() => storage.SweepStaging(clock.GetUtcNow() - TimeSpan.FromHours(1));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "retention sweep failed")]
     private partial void LogError(Exception e);

@@ -5,14 +5,14 @@ namespace Upres.Service.Uploads;
 
 public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUploadStore
 {
-    private const string Columns = "id AS Id, account_id AS AccountId, path AS Path, file_name AS FileName, size_bytes AS SizeBytes, probe_json AS ProbeJson, created_at AS CreatedAt";
+    private const string Columns = "id AS Id, account_id AS AccountId, file_key AS Key, file_name AS FileName, size_bytes AS SizeBytes, probe_json AS ProbeJson, created_at AS CreatedAt";
 
     public async Task InsertAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO uploads (id, account_id, path, file_name, size_bytes, probe_json, created_at) VALUES (@Id, @AccountId, @Path, @FileName, @SizeBytes, @ProbeJson, @CreatedAt)",
-            new { upload.Id, upload.AccountId, upload.Path, upload.FileName, upload.SizeBytes, upload.ProbeJson, CreatedAt = upload.CreatedAt.ToUnixTimeMilliseconds() },
+            "INSERT INTO uploads (id, account_id, file_key, file_name, size_bytes, probe_json, created_at) VALUES (@Id, @AccountId, @Key, @FileName, @SizeBytes, @ProbeJson, @CreatedAt)",
+            new { upload.Id, upload.AccountId, upload.Key, upload.FileName, upload.SizeBytes, upload.ProbeJson, CreatedAt = upload.CreatedAt.ToUnixTimeMilliseconds() },
             cancellationToken: cancellationToken));
     }
 
@@ -31,7 +31,7 @@ public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUpl
         var rows = await c.QueryAsync<Row>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM uploads u WHERE u.deleted_at IS NULL AND u.created_at < @cutoff
-            AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.input_path = u.path AND j.status IN ('queued', 'processing'))
+            AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.input_key = u.file_key AND j.status IN ('queued', 'processing'))
             """,
             new { cutoff = cutoff.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToRecord())];
@@ -48,12 +48,12 @@ public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUpl
     {
         public string Id { get; set; } = "";
         public string AccountId { get; set; } = "";
-        public string Path { get; set; } = "";
+        public string Key { get; set; } = "";
         public string? FileName { get; set; }
         public long SizeBytes { get; set; }
         public string ProbeJson { get; set; } = "";
         public long CreatedAt { get; set; }
 
-        public UploadRecord ToRecord() => new(Id, AccountId, Path, FileName, SizeBytes, ProbeJson, CreatedAt.ToTime());
+        public UploadRecord ToRecord() => new(Id, AccountId, Key, FileName, SizeBytes, ProbeJson, CreatedAt.ToTime());
     }
 }

@@ -9,12 +9,13 @@ using Upres.Service.Data;
 using Upres.Service.Hosting;
 using Upres.Service.Problems;
 using Upres.Service.Security;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Uploads;
 
 /// Streams a multipart file field to disk (never into memory), caps its size, then checks it is a
 /// video the service accepts. Dialects with their own upload call use ReceiveAsync too.
-public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, IOptions<UpresOptions> options, TimeProvider clock)
+public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, StorageRoot storage, IOptions<UpresOptions> options, TimeProvider clock)
 {
     public async Task<(UploadRecord Upload, MediaInfo Probe)> ReceiveAsync(HttpRequest request, string accountId, string fieldName, long? maxBytes, CancellationToken cancellationToken)
     {
@@ -43,8 +44,8 @@ public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, IOption
 
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         var id = Ids.New("upl");
-        Directory.CreateDirectory(options.Value.UploadsDirectory);
-        var path = Path.Combine(options.Value.UploadsDirectory, id);
+        var key = StorageRoot.UploadKey(id);
+        var path = storage.PrepareWrite(key);
         try
         {
             MultipartSection? section;
@@ -59,7 +60,7 @@ public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, IOption
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
                 var size = await CopyCappedAsync(section.Body, path, limit, cancellationToken);
                 var probe = await guard.InspectAsync(path, cancellationToken);
-                var upload = new UploadRecord(id, accountId, path, Path.GetFileName(fileName), size, JsonSerializer.Serialize(probe), clock.GetUtcNow());
+                var upload = new UploadRecord(id, accountId, key, Path.GetFileName(fileName), size, JsonSerializer.Serialize(probe), clock.GetUtcNow());
                 await store.InsertAsync(upload, cancellationToken);
                 return (upload, probe);
             }

@@ -1,3 +1,3 @@
 namespace Upres.Service.Uploads;
 
-public sealed record UploadRecord(string Id, string AccountId, string Path, string? FileName, long SizeBytes, string ProbeJson, DateTimeOffset CreatedAt);
+public sealed record UploadRecord(string Id, string AccountId, string Key, string? FileName, long SizeBytes, string ProbeJson, DateTimeOffset CreatedAt);

@@ -18,6 +18,22 @@ public static class Clips
             ["-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate={fps}", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=22050",
              "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"]);
 
+    /// 30 s of 10 fps video (128x128) in a Matroska file whose header (segment duration and DURATION
+    /// tag) says 1 s: priced as one second, it holds 300 frames.
+    public static string UnderstatedLength() => Made.GetOrAdd("says-one-second.mkv", n => new Lazy<string>(() =>
+    {
+        var honest = Make("thirty-seconds.mkv", ["-f", "lavfi", "-i", "testsrc2=size=128x128:rate=10", "-t", "30", "-c:v", "libx264", "-preset", "ultrafast"]);
+        var bytes = File.ReadAllBytes(honest);
+        // Segment Info Duration: EBML id 0x4489, size 8, a big-endian double in milliseconds.
+        var at = bytes.AsSpan().IndexOf((ReadOnlySpan<byte>)[0x44, 0x89, 0x88]);
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(at + 3, 8), 1000.0);
+        var tag = bytes.AsSpan().IndexOf("00:00:30.0"u8);
+        "00:00:01.0"u8.CopyTo(bytes.AsSpan(tag));
+        var path = Path.Combine(Folder, n);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    })).Value;
+
     public static string Make(string name, string[] args)
         => Made.GetOrAdd(name, n => new Lazy<string>(() =>
         {

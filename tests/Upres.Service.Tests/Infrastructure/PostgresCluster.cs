@@ -37,16 +37,26 @@ public sealed class PostgresCluster : IDisposable
         Run("chown", "postgres", dir);
         var port = ServerProcess.FreePort();
         AsPostgres(Path.Combine(bin, "initdb"), "-D", Path.Combine(dir, "data"), "-U", "postgres", "-A", "trust", "--no-sync");
-        AsPostgres(Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(dir, "data"), "-l", Path.Combine(dir, "log"), "-w", "-o",
-            $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
-        return new PostgresCluster(bin, dir, port);
+        var cluster = new PostgresCluster(bin, dir, port);
+        cluster.Start();
+        return cluster;
     }
+
+    /// Stops the server as an outage would (connections cut, nothing waited for); Start brings it back.
+    public void Stop() => AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop");
+
+    public void Start() => AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-l", Path.Combine(_dir, "log"), "-w", "-o",
+        $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
 
     public void Dispose()
     {
         try
         {
             AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // A test stopped it already.
         }
         finally
         {

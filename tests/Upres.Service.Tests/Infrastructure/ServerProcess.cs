@@ -4,19 +4,27 @@ using System.Net.Sockets;
 
 namespace Upres.Service.Tests.Infrastructure;
 
-/// The server as a child process (this test assembly's Main runs UpresServer), so a test can kill -9 it.
+/// The server (or an `upres worker`) as a child process (this test assembly's Main runs UpresServer),
+/// so a test can kill -9, SIGSTOP, SIGCONT or SIGTERM it.
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly Uri? _baseAddress;
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(Process process, Uri? baseAddress)
     {
         _process = process;
-        BaseAddress = baseAddress;
+        _baseAddress = baseAddress;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("a worker has no HTTP address");
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     public string OutputTail
     {
@@ -36,23 +44,36 @@ public sealed class ServerProcess : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<ServerProcess> StartAsync(int port, IDictionary<string, string> environment)
+    /// `upres worker` with these settings; ready once it appears alive in GET /v1/admin/workers of
+    /// the API node (which must share its database).
+    public static async Task<ServerProcess> StartWorkerAsync(IDictionary<string, string> environment, HttpClient admin)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(typeof(TestHostProgram).Assembly.Location);
-        psi.ArgumentList.Add("serve");
-        psi.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        foreach (var (k, v) in environment)
+        var worker = Launch(["worker"], environment, null);
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTimeOffset.UtcNow < deadline)
         {
-            psi.Environment[k] = v;
+            if (worker.HasExited)
+            {
+                throw new InvalidOperationException($"worker exited with {worker.ExitCode}:\n{worker.OutputTail}");
+            }
+
+            var list = await (await admin.GetAsync("/v1/admin/workers")).ReadObjectAsync();
+            if (list["data"]!.AsArray().Any(w => (int)w!["process_id"]! == worker.Id && (bool)w["alive"]!))
+            {
+                return worker;
+            }
+
+            await Task.Delay(200);
         }
 
-        var process = Process.Start(psi)!;
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => server.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Add(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        worker.Dispose();
+        throw new TimeoutException($"worker not advertised:\n{worker.OutputTail}");
+    }
+
+    public static async Task<ServerProcess> StartAsync(int port, IDictionary<string, string> environment)
+    {
+        var server = Launch(["serve", $"--urls=http://127.0.0.1:{port}"], environment, new Uri($"http://127.0.0.1:{port}/"));
+        var process = server._process;
 
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(120);
@@ -79,6 +100,59 @@ public sealed class ServerProcess : IDisposable
 
         server.Dispose();
         throw new TimeoutException($"server not ready:\n{server.OutputTail}");
+    }
+
+    private static ServerProcess Launch(string[] args, IDictionary<string, string> environment, Uri? baseAddress)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(typeof(TestHostProgram).Assembly.Location);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in environment)
+        {
+            psi.Environment[k] = v;
+        }
+
+        var process = Process.Start(psi)!;
+        var server = new ServerProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) => server.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// SIGSTOP / SIGCONT / SIGTERM to the process and its children (ffmpeg), as `kill` sends them.
+    public void Signal(string signal)
+    {
+        var pids = new List<int> { _process.Id };
+        pids.AddRange(Descendants(_process.Id));
+        Clips.Run("kill", [$"-{signal}", .. pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        var children = File.Exists($"/proc/{pid}/task/{pid}/children")
+            ? File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList()
+            : [];
+        return children.Concat(children.SelectMany(Descendants));
     }
 
     /// SIGKILL to the server and everything it started (ffmpeg): no shutdown code runs.

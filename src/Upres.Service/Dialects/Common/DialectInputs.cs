@@ -7,6 +7,7 @@ using Upres.Service.Data;
 using Upres.Service.Hosting;
 using Upres.Service.Problems;
 using Upres.Service.Security;
+using Upres.Service.Storage;
 using Upres.Service.Uploads;
 
 namespace Upres.Service.Dialects;
@@ -15,19 +16,18 @@ namespace Upres.Service.Dialects;
 /// native API) into an upload before the job is created, because the vendors' limits (kie.ai's
 /// 10 MB and three containers, HitPaw's 200 MB, five containers and 10 minutes, mingyan's fps tier)
 /// have to be checked on the file and refused in the vendor's shape before credits are reserved.
-public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadStore uploads, IOptions<UpresOptions> options, TimeProvider clock)
+public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadStore uploads, StorageRoot storage, TimeProvider clock)
 {
     public async Task<(UploadRecord Upload, MediaInfo Probe)> FetchAsync(string accountId, string url, long? maxBytes, CancellationToken cancellationToken)
     {
         var id = Ids.New("upl");
-        Directory.CreateDirectory(options.Value.UploadsDirectory);
-        var path = Path.Combine(options.Value.UploadsDirectory, id);
+        var path = storage.PrepareWrite(StorageRoot.UploadKey(id));
         try
         {
             var size = await fetcher.DownloadAsync(url, path, cancellationToken, maxBytes);
             var probe = await guard.InspectAsync(path, cancellationToken);
             var name = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Path.GetFileName(uri.AbsolutePath) : null;
-            var upload = new UploadRecord(id, accountId, path, string.IsNullOrEmpty(name) ? null : name, size, JsonSerializer.Serialize(probe), clock.GetUtcNow());
+            var upload = new UploadRecord(id, accountId, StorageRoot.UploadKey(id), string.IsNullOrEmpty(name) ? null : name, size, JsonSerializer.Serialize(probe), clock.GetUtcNow());
             await uploads.InsertAsync(upload, cancellationToken);
             return (upload, probe);
         }
@@ -70,10 +70,10 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
         UploadRecord original, IReadOnlyList<string> beforeInput, IReadOnlyList<string> afterInput, string nameSuffix, CancellationToken cancellationToken)
     {
         var id = Ids.New("upl");
-        var path = Path.Combine(options.Value.UploadsDirectory, id);
+        var path = storage.PrepareWrite(StorageRoot.UploadKey(id));
         var args = new List<string> { "-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file" };
         args.AddRange(beforeInput);
-        args.AddRange(["-i", "file:" + Path.GetFullPath(original.Path)]);
+        args.AddRange(["-i", "file:" + Path.GetFullPath(storage.PathOf(original.Key))]);
         args.AddRange(afterInput);
         args.AddRange(["-map", "0:v:0", "-map", "0:a?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-f", "mp4", "file:" + path]);
@@ -82,7 +82,7 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
             await RunFfmpegAsync(args, cancellationToken);
             var probe = await guard.InspectAsync(path, cancellationToken);
             var baseName = Path.GetFileNameWithoutExtension(original.FileName ?? original.Id);
-            var upload = new UploadRecord(id, original.AccountId, path, baseName + nameSuffix + ".mp4",
+            var upload = new UploadRecord(id, original.AccountId, StorageRoot.UploadKey(id), baseName + nameSuffix + ".mp4",
                 new FileInfo(path).Length, JsonSerializer.Serialize(probe), clock.GetUtcNow());
             await uploads.InsertAsync(upload, cancellationToken);
             return (upload, probe);

@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Logging;
+using Upres.Engine.Pipeline;
+using Upres.Service.Metrics;
+using Upres.Service.Storage;
+using Upres.Service.Work;
+
+namespace Upres.Service.Jobs;
+
+/// A whole job as one unit of work: the engine writes the output to this node's scratch folder,
+/// the file is staged on the shared root (fsynced), and only the fenced commit places it under
+/// its key and charges, in one transaction.
+public sealed partial class JobKind(
+    IJobStore store,
+    IVideoUpscaler upscaler,
+    StorageRoot storage,
+    UpresMetrics metrics,
+    TimeProvider clock,
+    ILogger<JobKind> logger) : IWorkKind
+{
+    public const string Name = "job";
+
+    string IWorkKind.Name => Name;
+
+    public int Priority => 100;
+
+    public async Task<IClaimedWork?> TryClaimAsync(WorkerIdentity worker, TimeSpan lease, CancellationToken cancellationToken)
+        => await store.ClaimNextAsync(worker, lease, cancellationToken) is { } claimed ? new ClaimedJob(this, store, claimed.Job, claimed.Claim) : null;
+
+    private async Task RunAsync(JobRecord job, WorkLease lease)
+    {
+        if (job.CancelRequested)
+        {
+            await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobCancelled(), null, ct));
+            return;
+        }
+
+        if (job.Attempts == 1)
+        {
+            metrics.QueueWait(clock.GetUtcNow() - job.CreatedAt);
+        }
+
+        LogStarting(job.Id, job.Attempts);
+        var scratch = storage.ScratchPath($"{job.Id}-{lease.Claim.Token}{job.Spec.FileExtension}");
+        var started = clock.GetTimestamp();
+        try
+        {
+            var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), scratch, job.Plan);
+            var result = await upscaler.UpscaleAsync(request, lease, lease.Token);
+            var elapsed = clock.GetElapsedTime(started);
+            metrics.Processed(result.Frames, elapsed, elapsed.TotalSeconds > 0 ? result.Frames / elapsed.TotalSeconds : 0);
+            await CommitResultAsync(job, lease, result);
+        }
+        catch (Exception e) when (e is OperationCanceledException || lease.Token.IsCancellationRequested)
+        {
+            if (lease.Lost)
+            {
+                LogFinished(job.Id, "abandoned: lease lost");
+            }
+            else if (lease.Stopping)
+            {
+                // A graceful stop is not the job's fault: give it back without spending an attempt.
+                await lease.ReleaseAsync(countStrike: false);
+                LogFinished(job.Id, "released: worker stopping");
+            }
+            else if (lease.CancelRequested || (await store.GetAsync(job.Id, CancellationToken.None))?.CancelRequested == true)
+            {
+                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobCancelled(), null, ct));
+                LogFinished(job.Id, "cancelled");
+            }
+            else
+            {
+                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token,
+                    new JobFailed((e as UpscaleException)?.Code ?? JobCancelled.Code, e.Message), null, ct));
+            }
+        }
+        catch (UpscaleException e)
+        {
+            await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(e.Code, e.Message), null, ct));
+            LogFailed(job.Id, e.Code, e.Message);
+        }
+        catch (Exception e)
+        {
+            LogFailed(job.Id, JobFailed.ProcessingError, e.Message);
+            if (job.Strikes + 1 < job.MaxAttempts)
+            {
+                await lease.ReleaseAsync(countStrike: true);
+            }
+            else
+            {
+                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(JobFailed.ProcessingError, e.Message), null, ct));
+            }
+        }
+        finally
+        {
+            TryDelete(scratch);
+        }
+    }
+
+    /// Stage (copy + fsync on the shared root), then the fenced commit places the file under its key
+    /// and charges in one transaction. A worker whose lease is gone stops before placing anything and
+    /// removes what it staged; if the commit itself fails after the place, the placed file goes too.
+    private async Task CommitResultAsync(JobRecord job, WorkLease lease, UpscaleResult result)
+    {
+        var staged = await storage.StageAsync(result.OutputPath, job.Id, CancellationToken.None);
+        var key = StorageRoot.ResultKey(job.Id, job.Spec.FileExtension);
+        var placed = false;
+        var committed = false;
+        try
+        {
+            var end = new JobCompleted(new JobResult(key, result.Width, result.Height, result.FrameRate, result.Duration, result.Frames, staged.SizeBytes));
+            committed = await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, end, _ =>
+            {
+                storage.Place(staged, key);
+                placed = true;
+            }, ct));
+            LogFinished(job.Id, committed ? "completed" : "not committed: lease lost");
+        }
+        finally
+        {
+            if (!committed)
+            {
+                storage.Discard(staged);
+                if (placed && (await store.GetAsync(job.Id, CancellationToken.None))?.Status != JobStatus.Completed)
+                {
+                    storage.DeleteFolder(StorageRoot.ResultFolderKey(job.Id));
+                }
+            }
+        }
+    }
+
+    /// A claimed job: its lease renewals (progress, checkpoint, the 25/50/75 % webhook events) and its run.
+    private sealed class ClaimedJob(JobKind kind, IJobStore store, JobRecord job, WorkClaim claim) : IClaimedWork
+    {
+        private double _nextProgressEvent = 0.25;
+
+        public WorkClaim Claim => claim;
+
+        public async Task<LeaseState> RenewAsync(TimeSpan lease, UpscaleProgress? progress, CancellationToken cancellationToken)
+        {
+            var p = progress;
+            var update = p is null ? null : new JobProgressUpdate(p.Fraction, p.FramesDone, p.FramesTotal, p.FramesPerSecond, p.Eta?.TotalSeconds);
+            var state = await store.HeartbeatAsync(job.Id, claim.Token, lease, update, cancellationToken);
+            if (state != LeaseState.Lost && job.WebhookProgress && update is not null && update.Progress >= _nextProgressEvent && update.Progress < 1)
+            {
+                _nextProgressEvent = Math.Floor(update.Progress * 4 + 1) / 4;
+                await store.EnqueueProgressEventAsync(job.Id, cancellationToken);
+            }
+
+            return state;
+        }
+
+        public Task<bool> ReleaseAsync(bool countStrike, CancellationToken cancellationToken)
+            => store.ReleaseAsync(job.Id, claim.Token, countStrike, cancellationToken);
+
+        public Task RunAsync(WorkLease lease) => kind.RunAsync(job, lease);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} starting, attempt {Attempt}")]
+    private partial void LogStarting(string jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} {Status}")]
+    private partial void LogFinished(string jobId, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "job {JobId} failed: {Code} {Message}")]
+    private partial void LogFailed(string jobId, string code, string message);
+}
