@@ -68,6 +68,12 @@ internal static class FfmpegArguments
             args.AddRange(["-t", Seconds(duration)]);
         }
 
+        // As in Decode: the timeline pass never reads far past the frames the job was priced for.
+        if (request.FrameLimit is { } limit)
+        {
+            args.AddRange(["-frames:v", (limit + 1).ToString(CultureInfo.InvariantCulture)]);
+        }
+
         IEnumerable<string> filters = plan.MaxFps is { } cap ? [FrameRateCap(cap), "showinfo"] : ["showinfo"];
         args.AddRange(["-map", "0:" + plan.VideoStreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
             "-fps_mode", "passthrough", "-vf", string.Join(',', filters), "-f", "null", "-"]);

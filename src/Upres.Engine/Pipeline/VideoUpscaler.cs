@@ -102,6 +102,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 "the decoder produced no frames in the requested range: the start is past the end, or the video has no keyframe there to start decoding from");
         }
 
+        if (frames > request.FrameLimit)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.FramesExceedDeclared,
+                $"the input holds more than {request.FrameLimit} frames, more than its header declares; it is refused rather than processed past its price");
+        }
+
         var seconds = timestamps.Seconds;
         if (seconds.Count < frames)
         {

@@ -148,6 +148,33 @@ internal static class Migrations
             stopped_at {int}
         );
         """,
+        // Segments of a long job (Segments/SqlSegmentStore.cs), with the same lease columns as jobs;
+        // progress_marks: the quarter-progress webhooks a split job has sent, so several workers send each once.
+        """
+        CREATE TABLE segments (
+            id TEXT PRIMARY KEY,
+            job_id TEXT NOT NULL REFERENCES jobs(id),
+            idx {int} NOT NULL,
+            first_frame {int} NOT NULL,
+            frame_count {int} NOT NULL,
+            status TEXT NOT NULL,
+            lease_token TEXT,
+            lease_expires_at {int},
+            worker_id TEXT,
+            attempts {int} NOT NULL DEFAULT 0,
+            strikes {int} NOT NULL DEFAULT 0,
+            checkpoint {int} NOT NULL DEFAULT 0,
+            attempt_checkpoint {int} NOT NULL DEFAULT 0,
+            frames_done {int} NOT NULL DEFAULT 0,
+            fps {real} NOT NULL DEFAULT 0,
+            result_key TEXT,
+            created_at {int} NOT NULL,
+            updated_at {int} NOT NULL,
+            UNIQUE (job_id, idx)
+        );
+        CREATE INDEX segments_claim ON segments (status, lease_expires_at);
+        ALTER TABLE jobs ADD COLUMN progress_marks {int} NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ using Upres.Service.Health;
 using Upres.Service.Jobs;
 using Upres.Service.Metrics;
 using Upres.Service.Security;
+using Upres.Service.Segments;
 using Upres.Service.Storage;
 using Upres.Service.Uploads;
 using Upres.Service.Web;
@@ -116,6 +117,10 @@ public static class UpresServiceRegistration
             return WorkerIdentity.ForThisProcess(o.Threads > 0 ? o.Threads : Environment.ProcessorCount, o.Provider, o.WorkerConcurrency);
         });
         services.AddSingleton<IWorkKind, JobKind>();
+        services.AddOptions<SegmentOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SqlSegmentStore>();
+        services.AddSingleton<SegmentPlanner>();
+        services.AddSingleton<IWorkKind, SegmentKind>();
         services.AddSingleton<JobService>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<IWebhookPayloadFormatter, NativeWebhookFormatter>();

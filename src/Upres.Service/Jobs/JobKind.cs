@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Upres.Engine.Pipeline;
 using Upres.Service.Metrics;
+using Upres.Service.Segments;
 using Upres.Service.Storage;
 using Upres.Service.Work;
 
@@ -11,6 +12,9 @@ namespace Upres.Service.Jobs;
 /// its key and charges, in one transaction.
 public sealed partial class JobKind(
     IJobStore store,
+    SqlSegmentStore segments,
+    SegmentPlanner segmentPlanner,
+    JobQueueSignal signal,
     IVideoUpscaler upscaler,
     StorageRoot storage,
     UpresMetrics metrics,
@@ -45,6 +49,17 @@ public sealed partial class JobKind(
         try
         {
             var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), scratch, job.Plan);
+            if (await segments.ListAsync(job.Id, lease.Token) is { Count: > 0 } parts)
+            {
+                await JoinAsync(job, lease, request, parts);
+                return;
+            }
+
+            if (await SplitAsync(job, lease, request))
+            {
+                return;
+            }
+
             var result = await upscaler.UpscaleAsync(request, lease, lease.Token);
             var elapsed = clock.GetElapsedTime(started);
             metrics.Processed(result.Frames, elapsed, elapsed.TotalSeconds > 0 ? result.Frames / elapsed.TotalSeconds : 0);
@@ -93,6 +108,66 @@ public sealed partial class JobKind(
         finally
         {
             TryDelete(scratch);
+        }
+    }
+
+    /// A long job with other workers alive is cut into frame ranges on the engine's timeline; the
+    /// fenced commit stores the segments and hands the job to them (see SqlSegmentStore). False: the
+    /// job runs whole here.
+    private async Task<bool> SplitAsync(JobRecord job, WorkLease lease, UpscaleRequest request)
+    {
+        var wanted = await segmentPlanner.SegmentsForAsync(job, lease.Token);
+        if (wanted < 2)
+        {
+            return false;
+        }
+
+        var timeline = await upscaler.ReadTimelineAsync(request, lease.Token);
+        var ranges = timeline.Split(wanted);
+        if (ranges.Count < 2)
+        {
+            return false;
+        }
+
+        var file = storage.ScratchPath($"{job.Id}-{lease.Claim.Token}-timeline.json");
+        try
+        {
+            await File.WriteAllTextAsync(file, timeline.ToJson(), lease.Token);
+            var staged = await storage.StageAsync(file, job.Id, CancellationToken.None);
+            var key = SegmentKeys.Timeline(job.Id);
+            var committed = await lease.CommitAsync((token, ct) =>
+                segments.SplitAsync(job.Id, token, ranges, timeline.Count, () => storage.Place(staged, key), ct));
+            if (!committed)
+            {
+                storage.Discard(staged);
+            }
+
+            LogSplit(job.Id, ranges.Count, timeline.Count, committed);
+            signal.Notify();
+            return true;
+        }
+        finally
+        {
+            TryDelete(file);
+        }
+    }
+
+    /// Every segment is done: concatenate them (no re-encode), mux the source's other streams and end
+    /// the job as a whole run would (one charge, one webhook), then remove the segments.
+    private async Task JoinAsync(JobRecord job, WorkLease lease, UpscaleRequest request, IReadOnlyList<SegmentRecord> parts)
+    {
+        if (parts.Any(p => p.Status != SegmentStatus.Done || p.ResultKey is null))
+        {
+            throw new InvalidOperationException($"job {job.Id} was queued for its join before all {parts.Count} segments were done");
+        }
+
+        var timeline = FrameTimeline.FromJson(await File.ReadAllTextAsync(storage.PathOf(SegmentKeys.Timeline(job.Id)), lease.Token));
+        var result = await upscaler.JoinSegmentsAsync(request, timeline,
+            [.. parts.Select(p => new VideoSegment(storage.PathOf(p.ResultKey!), p.Range))], lease.Token);
+        await CommitResultAsync(job, lease, result);
+        if ((await store.GetAsync(job.Id, CancellationToken.None))?.Status == JobStatus.Completed)
+        {
+            storage.DeleteFolder(SegmentKeys.Folder(job.Id));
         }
     }
 
@@ -165,6 +240,9 @@ public sealed partial class JobKind(
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} split into {Segments} segments of {Frames} frames (committed: {Committed})")]
+    private partial void LogSplit(string jobId, int segments, int frames, bool committed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} starting, attempt {Attempt}")]
     private partial void LogStarting(string jobId, int attempt);

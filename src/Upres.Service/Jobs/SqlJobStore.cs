@@ -5,6 +5,7 @@ using Upres.Service.Billing;
 using Upres.Service.Data;
 using Upres.Service.Problems;
 using Upres.Service.Webhooks;
+using Upres.Service.Segments;
 using Upres.Service.Work;
 
 namespace Upres.Service.Jobs;
@@ -244,6 +245,12 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         if (job.Status == JobStatus.Queued)
         {
             await EndInTransactionAsync(c, tx, job, null, new JobCancelled(), null, now, cancellationToken);
+        }
+        else if (SqlSegmentStore.IsSplit(job))
+        {
+            // A split job is held by its segments, not by one worker: it ends now (credits back, one
+            // webhook), and each segment's next beat finds it over and stops its engine.
+            await EndInTransactionAsync(c, tx, job, job.LeaseToken, new JobCancelled(), null, now, cancellationToken);
         }
         else if (job.Status == JobStatus.Processing)
         {
