@@ -39,10 +39,23 @@ public static class UpresServer
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        await using var app = Build(args);
-        EnsureAdminKey(app);
-        await app.RunAsync(cancellationToken);
-        return 0;
+        try
+        {
+            await using var app = Build(args);
+            StartupCheck.Validate(app.Services);
+            EnsureAdminKey(app);
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (Exception e) when (StartupCheck.Describe(e) is { } problems)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync($"error [invalid_setting]: {problem}");
+            }
+
+            return StartupCheck.BadSettingExitCode;
+        }
     }
 
     /// A fresh install has no UPRES_ADMIN_KEY, and without one nobody could create the first
