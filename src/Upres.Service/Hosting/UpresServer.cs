@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Hosting;
 
@@ -69,7 +70,7 @@ public static class UpresServer
             return;
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        OwnerOnly.CreateDirectory(options.DataDirectory);
         var file = Path.Combine(options.DataDirectory, "admin.key");
         if (!File.Exists(file))
         {

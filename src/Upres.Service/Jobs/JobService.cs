@@ -206,7 +206,7 @@ public sealed class JobService(
             return (upload.Path, false, probe);
         }
 
-        Directory.CreateDirectory(options.Value.InputsDirectory);
+        OwnerOnly.CreateDirectory(options.Value.InputsDirectory);
         var path = Path.Combine(options.Value.InputsDirectory, jobId);
         await fetcher.DownloadAsync(request.Input.Url!, path, cancellationToken);
         try

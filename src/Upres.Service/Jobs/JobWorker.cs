@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Upres.Engine.Pipeline;
 using Upres.Service.Hosting;
 using Upres.Service.Metrics;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Jobs;
 
@@ -75,7 +76,8 @@ public sealed partial class JobWorker(
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(job, lease, progress, cts, () => leaseLost = true, heartbeatStop.Token);
         var resultDir = Path.Combine(options.Value.ResultsDirectory, job.Id);
-        Directory.CreateDirectory(resultDir);
+        OwnerOnly.CreateDirectory(options.Value.ResultsDirectory);
+        OwnerOnly.CreateDirectory(resultDir);
         var partial = Path.Combine(resultDir, $"attempt-{job.Attempts}{job.Spec.FileExtension}");
         var final = Path.Combine(resultDir, $"result{job.Spec.FileExtension}");
         var started = clock.GetTimestamp();
@@ -84,6 +86,7 @@ public sealed partial class JobWorker(
             var request = job.Spec.ToUpscaleRequest(job.InputPath, partial, job.Plan);
             var result = await upscaler.UpscaleAsync(request, progress, cts.Token);
             File.Move(result.OutputPath, final, overwrite: true);
+            OwnerOnly.Restrict(final);
             var size = new FileInfo(final).Length;
             await heartbeatStop.CancelAsync();
             await heartbeat;
