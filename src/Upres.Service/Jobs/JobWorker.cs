@@ -112,28 +112,32 @@ public sealed partial class JobWorker(
             }
             else if (!leaseLost)
             {
-                await store.FailAsync(job.Id, lease, (e as UpscaleException)?.Code ?? "cancelled", e.Message, CancellationToken.None);
+                var error = TenantError.For((e as UpscaleException)?.Code ?? "cancelled");
+                LogFailed(job.Id, error.Code, error.Reference, e.Message);
+                await store.FailAsync(job.Id, lease, error.Code, error.Message, CancellationToken.None);
             }
         }
         catch (UpscaleException e)
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
-            await store.FailAsync(job.Id, lease, e.Code, e.Message, CancellationToken.None);
-            LogFailed(job.Id, e.Code, e.Message);
+            var error = TenantError.For(e.Code);
+            LogFailed(job.Id, error.Code, error.Reference, e.Message);
+            await store.FailAsync(job.Id, lease, error.Code, error.Message, CancellationToken.None);
         }
         catch (Exception e)
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
-            LogFailed(job.Id, "processing_error", e.Message);
+            var error = TenantError.For("processing_error");
+            LogFailedWithException(job.Id, error.Code, error.Reference, e);
             if (job.Attempts < job.MaxAttempts)
             {
                 await store.RequeueAsync(job.Id, lease, refundAttempt: false, CancellationToken.None);
             }
             else
             {
-                await store.FailAsync(job.Id, lease, "processing_error", e.Message, CancellationToken.None);
+                await store.FailAsync(job.Id, lease, error.Code, error.Message, CancellationToken.None);
             }
         }
         finally
@@ -209,6 +213,9 @@ public sealed partial class JobWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} {Status}")]
     private partial void LogFinished(string jobId, string status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "job {JobId} failed: {Code} {Message}")]
-    private partial void LogFailed(string jobId, string code, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "job {JobId} failed: {Code} (reference {Reference}): {Detail}")]
+    private partial void LogFailed(string jobId, string code, string reference, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "job {JobId} failed: {Code} (reference {Reference})")]
+    private partial void LogFailedWithException(string jobId, string code, string reference, Exception exception);
 }
