@@ -21,7 +21,7 @@ public sealed class FileModesTests
         await using var server = await UpresTestServer.StartAsync(dataDirectory: data);
         var (_, client, _) = await server.CreateAccountAsync(credits: 50);
         var upload = await client.UploadIdAsync(Clips.Tiny(seconds: 0.4));
-        var created = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, scale = 2, model = "none" })).ReadObjectAsync();
+        var created = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, scale = 2 })).ReadObjectAsync();
         var id = (string)created["id"]!;
         var job = await client.JobFinishedAsync(id);
         Assert.Equal("completed", (string)job["status"]!);
