@@ -33,6 +33,7 @@ public static class UpresServiceRegistration
     {
         var services = builder.Services;
         services.AddSettings<UpresOptions>();
+        services.AddSingleton<IValidateOptions<UpresOptions>, AdminKeyStrength>();
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -60,6 +61,8 @@ public static class UpresServiceRegistration
                 : new SqliteDatabase(o.DatabaseFile);
         });
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<KnownApiKeys>();
+        services.AddHostedService<KnownApiKeys.Loader>();
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddScoped<CurrentAccount>();
         services.AddSingleton<AdminKeyFilter>();
