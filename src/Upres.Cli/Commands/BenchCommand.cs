@@ -40,8 +40,7 @@ internal static class BenchCommand
 
             if (Algorithms(parse.GetValue(algorithms)) is not { } timed)
             {
-                Console.Error.WriteLine($"error [unknown_algorithm]: --algorithm takes {string.Join(", ", AlgorithmNames)} or all");
-                return ExitCodes.Usage;
+                return CliErrors.Report(UpscaleErrorCodes.UnknownAlgorithm, $"--algorithm takes {string.Join(", ", AlgorithmNames)} or all");
             }
 
             var paths = UpresPaths.FromEnvironment();

@@ -13,6 +13,7 @@ public static class UpscaleErrorCodes
     public const string InvalidRequest = "invalid_request";
     public const string InvalidSize = "invalid_size";
     public const string UnknownModel = "unknown_model";
+    public const string UnknownAlgorithm = "unknown_algorithm";
     public const string UnsupportedContainer = "unsupported_container";
     public const string UnsupportedContainerCodec = "unsupported_container_codec";
     public const string ProviderUnavailable = "provider_unavailable";
@@ -38,6 +39,7 @@ public static class UpscaleErrorCodes
         [InvalidRequest] = UpscaleErrorKind.BadOptions,
         [InvalidSize] = UpscaleErrorKind.BadOptions,
         [UnknownModel] = UpscaleErrorKind.BadOptions,
+        [UnknownAlgorithm] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainer] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainerCodec] = UpscaleErrorKind.BadOptions,
         [ProviderUnavailable] = UpscaleErrorKind.MissingDependency,
