@@ -28,6 +28,9 @@ public static class UpscaleErrorCodes
     public const string OnnxRuntimeUnloadable = "onnxruntime_unloadable";
     public const string OnnxRuntimeTooOld = "onnxruntime_too_old";
 
+    /// A segment of a split video did not decode to the frames the timeline promised (so it is never joined).
+    public const string SegmentMismatch = "segment_mismatch";
+
     public static IReadOnlyDictionary<string, UpscaleErrorKind> Kinds { get; } = new Dictionary<string, UpscaleErrorKind>(StringComparer.Ordinal)
     {
         [InputNotFound] = UpscaleErrorKind.InputRefused,
@@ -47,6 +50,7 @@ public static class UpscaleErrorCodes
         [UpscalerFailed] = UpscaleErrorKind.Failed,
         [EncodeFailed] = UpscaleErrorKind.Failed,
         [MuxFailed] = UpscaleErrorKind.Failed,
+        [SegmentMismatch] = UpscaleErrorKind.Failed,
         [ToolMissing] = UpscaleErrorKind.MissingDependency,
         [ModelFilesMissing] = UpscaleErrorKind.MissingDependency,
         [ModelFilesCorrupt] = UpscaleErrorKind.MissingDependency,
