@@ -51,7 +51,8 @@ public static class UpresServiceRegistration
     /// retention, migrations), `upres serve` adds Kestrel and the endpoints.
     public static IServiceCollection AddUpresCore(this IServiceCollection services)
     {
-        services.AddOptions<UpresOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<UpresOptions>();
+        services.AddSingleton<IValidateOptions<UpresOptions>, AdminKeyStrength>();
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -80,6 +81,8 @@ public static class UpresServiceRegistration
                 : new SqliteDatabase(o.DatabaseFile);
         });
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<KnownApiKeys>();
+        services.AddHostedService<KnownApiKeys.Loader>();
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddScoped<CurrentAccount>();
         services.AddSingleton<AdminKeyFilter>();
@@ -92,7 +95,7 @@ public static class UpresServiceRegistration
         });
         services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient());
 
-        services.AddOptions<MediaLimitsOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<MediaLimitsOptions>();
         services.AddOptions<PriceTableOptions>().BindConfiguration("UPRES_PRICING");
         services.AddSingleton(sp => new FetchAllowList(sp.GetRequiredService<IOptions<UpresOptions>>().Value.FetchAllow));
         services.AddSingleton(sp => new UrlGuard(sp.GetRequiredService<FetchAllowList>()));

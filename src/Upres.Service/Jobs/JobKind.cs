@@ -84,25 +84,29 @@ public sealed partial class JobKind(
             }
             else
             {
-                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token,
-                    new JobFailed((e as UpscaleException)?.Code ?? JobCancelled.Code, e.Message), null, ct));
+                var error = TenantError.For((e as UpscaleException)?.Code ?? JobCancelled.Code);
+                LogFailed(job.Id, error.Code, error.Reference, e.Message);
+                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
             }
         }
         catch (UpscaleException e)
         {
-            await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(e.Code, e.Message), null, ct));
-            LogFailed(job.Id, e.Code, e.Message);
+            // The tenant gets the code and one sentence; the detail (paths, ffmpeg's stderr) stays in the log.
+            var error = TenantError.For(e.Code);
+            LogFailed(job.Id, error.Code, error.Reference, e.Message);
+            await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
         }
         catch (Exception e)
         {
-            LogFailed(job.Id, JobFailed.ProcessingError, e.Message);
+            var error = TenantError.For(JobFailed.ProcessingError);
+            LogFailedWithException(job.Id, error.Code, error.Reference, e);
             if (job.Strikes + 1 < job.MaxAttempts)
             {
                 await lease.ReleaseAsync(countStrike: true);
             }
             else
             {
-                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(JobFailed.ProcessingError, e.Message), null, ct));
+                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
             }
         }
         finally
@@ -250,6 +254,9 @@ public sealed partial class JobKind(
     [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} {Status}")]
     private partial void LogFinished(string jobId, string status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "job {JobId} failed: {Code} {Message}")]
-    private partial void LogFailed(string jobId, string code, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "job {JobId} failed: {Code} (reference {Reference}): {Detail}")]
+    private partial void LogFailed(string jobId, string code, string reference, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "job {JobId} failed: {Code} (reference {Reference})")]
+    private partial void LogFailedWithException(string jobId, string code, string reference, Exception exception);
 }

@@ -85,7 +85,8 @@ public sealed class JobService(
         {
             var plan = OutputPlanner.Plan(probe, spec);
             var query = request.PriceQueryFor?.Invoke(plan)
-                ?? new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate, spec.UseSr ? spec.Model : null);
+                ?? new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate,
+                    spec.UseSr ? spec.Model : Upres.Engine.UpscaleEngine.NoSuperResolution, spec.Scale);
             var quote = prices.Quote(query);
             var estimate = Estimate(plan);
             if (request.EstimateOnly)

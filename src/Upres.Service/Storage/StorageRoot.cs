@@ -42,14 +42,14 @@ public sealed class StorageRoot(IOptions<UpresOptions> options)
     public string PrepareWrite(string key)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        CreateFolder(Path.GetDirectoryName(path)!);
         return path;
     }
 
     /// A local scratch file for this node (never shared, never stored in the database).
     public string ScratchPath(string name)
     {
-        Directory.CreateDirectory(options.Value.TempDirectory);
+        OwnerOnly.CreateDirectory(options.Value.TempDirectory);
         return Path.Combine(options.Value.TempDirectory, name);
     }
 
@@ -58,12 +58,12 @@ public sealed class StorageRoot(IOptions<UpresOptions> options)
     public async Task<StagedFile> StageAsync(string scratchFile, string tag, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Root, StagingFolder);
-        Directory.CreateDirectory(folder);
+        CreateFolder(folder);
         var staged = Path.Combine(folder, $"{tag}-{Guid.NewGuid():N}{Path.GetExtension(scratchFile)}");
         try
         {
             await using (var source = new FileStream(scratchFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan))
-            await using (var target = new FileStream(staged, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using (var target = new FileStream(staged, OwnerOnly.NewFile(FileAccess.Write, FileOptions.Asynchronous)))
             {
                 await source.CopyToAsync(target, cancellationToken);
                 await target.FlushAsync(cancellationToken);
@@ -85,7 +85,7 @@ public sealed class StorageRoot(IOptions<UpresOptions> options)
     {
         var path = PathOf(key);
         var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
+        CreateFolder(folder);
         File.Move(staged.Path, path, overwrite: true);
         SyncFolder(folder);
     }
@@ -118,6 +118,25 @@ public sealed class StorageRoot(IOptions<UpresOptions> options)
             {
                 TryDeleteFile(file);
             }
+        }
+    }
+
+    /// Every folder from the root down is owner-only (tenants' files; see OwnerOnly).
+    private void CreateFolder(string folder)
+    {
+        var relative = Path.GetRelativePath(Root, folder);
+        var current = Root;
+        OwnerOnly.CreateDirectory(current);
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            OwnerOnly.CreateDirectory(folder);
+            return;
+        }
+
+        foreach (var part in relative.Split(Path.DirectorySeparatorChar))
+        {
+            current = Path.Combine(current, part);
+            OwnerOnly.CreateDirectory(current);
         }
     }
 

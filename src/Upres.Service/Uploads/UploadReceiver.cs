@@ -78,7 +78,7 @@ public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, Storage
     {
         var buffer = new byte[81920];
         long total = 0;
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        await using var file = new FileStream(path, OwnerOnly.NewFile(FileAccess.Write, FileOptions.Asynchronous));
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
         {

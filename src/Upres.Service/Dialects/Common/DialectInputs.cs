@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
 using Upres.Service.Data;
-using Upres.Service.Hosting;
 using Upres.Service.Problems;
 using Upres.Service.Security;
 using Upres.Service.Storage;
