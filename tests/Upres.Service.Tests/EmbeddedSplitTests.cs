@@ -38,7 +38,7 @@ public sealed class EmbeddedSplitTests : IAsyncLifetime
         }, TimeSpan.FromMinutes(5));
 
         Assert.True((string)job["status"]! == "completed", job.ToJsonString());
-        Assert.Equal(60, (long)job["result"]!["frames"]!);
+        Assert.Equal(60, (long)job["output"]!["frames"]!);
         Assert.Contains(seen, f => f is > 0 and < 60);
         var segments = await SegmentsAsync(id);
         Assert.Equal(2, segments.Count);
