@@ -50,4 +50,7 @@ public sealed record UpscaleRequest
 
     /// The most frames decoded for MaxFrames: 10 % and 5 frames of slack for headers that round.
     public long? FrameLimit => MaxFrames is { } planned ? planned + Math.Max(planned / 10, 5) : null;
+
+    /// Reuse the output of a repeated frame; null = the engine's setting (EngineOptions.HeldFrames).
+    public HeldFramePolicy? HeldFrames { get; init; }
 }
