@@ -34,7 +34,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         {
             ["UPRES_DB_CONNECTION"] = $"postgres://postgres@127.0.0.1:{_pg!.Port}/postgres",
             ["UPRES_STORAGE"] = Path.Combine(_root, "shared"),
-            ["UPRES_ADMIN_KEY"] = "admin",
+            ["UPRES_ADMIN_KEY"] = UpresTestServer.AdminKey,
             ["UPRES_PUBLIC_URL"] = $"http://127.0.0.1:{port}",
             ["UPRES_LEASE_SECONDS"] = "5",
             ["UPRES_POLL_MS"] = "100",
@@ -47,7 +47,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         };
         _api = await ServerProcess.StartAsync(port, Node("api", ("UPRES_WORKERS", "0")));
         _admin = new HttpClient { BaseAddress = _api.BaseAddress };
-        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin");
+        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", UpresTestServer.AdminKey);
         var account = await (await _admin.PostAsJsonAsync("/v1/admin/accounts", new { name = "workers", credits = 1000 })).ReadObjectAsync();
         var key = (string)(await (await _admin.PostAsync($"/v1/admin/accounts/{(string)account["id"]!}/keys", null)).ReadObjectAsync())["key"]!;
         _client = new HttpClient { BaseAddress = _api.BaseAddress };
