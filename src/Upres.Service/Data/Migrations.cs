@@ -125,6 +125,10 @@ internal static class Migrations
         CREATE INDEX ix_webhook_attempts_message ON webhook_attempts(message_id, attempt);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+        // kokoon's originals outlive the service's retention (14 days by default).
+        """
+        ALTER TABLE uploads ADD COLUMN kept_until {int};
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

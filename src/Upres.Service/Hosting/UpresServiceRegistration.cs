@@ -114,6 +114,7 @@ public static class UpresServiceRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDoorErrors();
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealth();

@@ -34,6 +34,14 @@ public sealed class ResultLinks(IUpresDatabase db, PublicBaseUrl baseUrl, IOptio
         return new ResultLink(url, DateTimeOffset.FromUnixTimeSeconds(unix));
     }
 
+    /// A signature for any other file the service hands out by link (kokoon's originals and their
+    /// thumbnails). Subjects contain ':', which job ids never do, so one cannot stand for the other.
+    public (long Expires, string Signature) SignSubject(string subject, TimeSpan lifetime)
+    {
+        var unix = (clock.GetUtcNow() + lifetime).ToUnixTimeSeconds();
+        return (unix, Sign(subject, unix));
+    }
+
     public bool Verify(string jobId, long expires, string? signature)
     {
         if (signature is null || expires < clock.GetUtcNow().ToUnixTimeSeconds())
