@@ -132,6 +132,19 @@ public class MingyanDialectTests
     }
 
     [Theory]
+    [InlineData(60, 240)]
+    [InlineData(90, 480)]
+    [InlineData(120, 480)]
+    public void Highfps_above_60_fps_is_billed_at_the_above_60_rate(double outputFps, long credits)
+    {
+        var table = new PriceTable(Options.Create(new PriceTableOptions()));
+        var high = MingyanModel.Find("superResolution-1080p-highfps")!;
+        var plan = Plans.For(MingyanDialect.ToSpec(new MingyanCreateRequest(high.Name, "http://h/a.mp4")).ToJobSpec(), 640, 360, outputFps, 60);
+
+        Assert.Equal(credits, table.Quote(MingyanDialect.Billing(high)(plan)).Credits);
+    }
+
+    [Theory]
     [InlineData("superResolution-720p-highfps", 240, 120)]
     [InlineData("superResolution-720p-highfps", 119.88, 119.88)]
     [InlineData("superResolution-720p-highfps", 60, 60)]

@@ -126,7 +126,7 @@ public sealed class HitPawContractTests : IAsyncLifetime
         Expect(HttpStatusCode.MethodNotAllowed, 501008, "The API endpoint is not found",
             await _server.SendAsync(HttpMethod.Get, "/api/v3/video-enhancer/export", null, ("ApiKey", _key)));
 
-        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1" });
+        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1", ["UPRES_AUTH_FAILURES_PER_MINUTE"] = "1" });
         await limited.SendAsync(HttpMethod.Post, "/api/v3/video-enhancer-api/task", "{}", ("ApiKey", "k"));
         Expect(HttpStatusCode.TooManyRequests, 501006, "Too many requests", await limited.SendAsync(HttpMethod.Post, "/api/v3/video-enhancer-api/task", "{}", ("ApiKey", "k")));
 

@@ -87,7 +87,7 @@ public sealed class KieContractTests : IAsyncLifetime
         await Expect(422, null, CreateTask("{\"model\":\"topaz/video-upscale\",\"input\":{\"video_url\":\"" + new string('a', 70_000) + "\"}}"));
         await Expect(422, null, CreateTask("""{"model":"topaz/video-upscale","input":{"video_url":"https://a/b.mp4","upscale_factor":"3"}}"""));
 
-        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1" });
+        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1", ["UPRES_AUTH_FAILURES_PER_MINUTE"] = "1" });
         await limited.SendAsync(HttpMethod.Get, "/api/v1/jobs/recordInfo?taskId=x", null, ("Authorization", "Bearer k"));
         await Expect(429, "Rate limit exceeded", limited.SendAsync(HttpMethod.Get, "/api/v1/jobs/recordInfo?taskId=x", null, ("Authorization", "Bearer k")));
 

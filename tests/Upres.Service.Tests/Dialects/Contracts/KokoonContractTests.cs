@@ -225,7 +225,7 @@ public sealed class KokoonContractTests : IAsyncLifetime
     [Fact]
     public async Task Rate_limits_and_crashes_under_kokoon_are_message_objects_too()
     {
-        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1" });
+        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1", ["UPRES_AUTH_FAILURES_PER_MINUTE"] = "1" });
         await limited.SendAsync(HttpMethod.Get, $"{Base}/task", null, ("Authorization", "k"));
         Expect(HttpStatusCode.TooManyRequests, "too many requests", await limited.SendAsync(HttpMethod.Get, $"{Base}/task", null, ("Authorization", "k")));
 

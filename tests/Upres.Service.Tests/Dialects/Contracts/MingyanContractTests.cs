@@ -62,7 +62,7 @@ public sealed class MingyanContractTests : IAsyncLifetime
         await Expect(HttpStatusCode.RequestEntityTooLarge, "payload_too_large",
             Send(HttpMethod.Post, "/kyyReactApiServer/v1/super-resolution/videos", "{\"x\":\"" + new string('a', 70_000) + "\"}"));
 
-        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1" });
+        await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1", ["UPRES_AUTH_FAILURES_PER_MINUTE"] = "1" });
         await limited.SendAsync(HttpMethod.Get, "/kyyReactApiServer/v1/result/x", null, ("Authorization", "Bearer k"));
         await Expect(HttpStatusCode.TooManyRequests, "rate_limit_exceeded", limited.SendAsync(HttpMethod.Get, "/kyyReactApiServer/v1/result/x", null, ("Authorization", "Bearer k")));
 
