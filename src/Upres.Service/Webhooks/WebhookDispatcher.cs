@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace Upres.Service.Webhooks;
 public sealed partial class WebhookDispatcher(
     IWebhookStore store,
     IEnumerable<IWebhookHeaderSigner> signers,
-    UrlGuard guard,
+    [FromKeyedServices(UrlGuard.Webhooks)] UrlGuard guard,
     UpresMetrics metrics,
     IOptions<UpresOptions> options,
     TimeProvider clock,

@@ -37,7 +37,7 @@ public sealed class HitPawContractTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _site = await FileSite.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1" });
+        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
         (_, _, _key) = await _server.CreateAccountAsync(credits: 1000);
     }
 
@@ -131,7 +131,7 @@ public sealed class HitPawContractTests : IAsyncLifetime
         Expect(HttpStatusCode.TooManyRequests, 501006, "Too many requests", await limited.SendAsync(HttpMethod.Post, "/api/v3/video-enhancer-api/task", "{}", ("ApiKey", "k")));
 
         await using var broken = await UpresTestServer.StartAsync(
-            new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1" },
+            new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" },
             builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Uploads.IUploadStore, BrokenUploadStore>(builder.Services));
         var (_, _, key) = await broken.CreateAccountAsync();
         Expect(HttpStatusCode.InternalServerError, 501007, "Internal error",

@@ -33,7 +33,7 @@ public sealed class KieContractTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _site = await FileSite.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1" });
+        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
         (_, _, _key) = await _server.CreateAccountAsync(credits: 1000);
     }
 
@@ -92,7 +92,7 @@ public sealed class KieContractTests : IAsyncLifetime
         await Expect(429, "Rate limit exceeded", limited.SendAsync(HttpMethod.Get, "/api/v1/jobs/recordInfo?taskId=x", null, ("Authorization", "Bearer k")));
 
         await using var broken = await UpresTestServer.StartAsync(
-            new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1" },
+            new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" },
             builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Uploads.IUploadStore, BrokenUploadStore>(builder.Services));
         var (_, _, key) = await broken.CreateAccountAsync();
         await Expect(500, "Server Error - An unexpected error occurred while processing the request",

@@ -25,7 +25,7 @@ public sealed class MingyanContractTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _site = await FileSite.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1" });
+        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
         (_, _, _key) = await _server.CreateAccountAsync(credits: 1000);
     }
 
@@ -67,7 +67,7 @@ public sealed class MingyanContractTests : IAsyncLifetime
         await Expect(HttpStatusCode.TooManyRequests, "rate_limit_exceeded", limited.SendAsync(HttpMethod.Get, "/kyyReactApiServer/v1/result/x", null, ("Authorization", "Bearer k")));
 
         await using var broken = await UpresTestServer.StartAsync(
-            new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1" },
+            new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" },
             builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Uploads.IUploadStore, BrokenUploadStore>(builder.Services));
         var (_, _, key) = await broken.CreateAccountAsync();
         await Expect(HttpStatusCode.InternalServerError, "internal_error", broken.SendAsync(HttpMethod.Post, "/kyyReactApiServer/v1/super-resolution/videos",
