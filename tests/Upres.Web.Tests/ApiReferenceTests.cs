@@ -17,7 +17,7 @@ public sealed class ApiReferenceTests
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/docs/?$"));
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "get /v1/results/{id}" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await studio.ScreenshotAsync("docs-desktop-light");
+        await studio.ScreenshotAsync("docs-desktop-light", fullPage: false);
         Assert.Empty(studio.ExternalRequests);
     }
 }

@@ -35,7 +35,7 @@ public sealed class ErrorPathTests
         await studio.WaitForQuoteAsync();
         await Expect(page.Locator("#q-note")).ToHaveTextAsync("You are 1 credit short.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start upscaling" }).ClickAsync();
-        Assert.Equal("Not enough credits. The job costs 1 credits; 0 are available.", await studio.AlertTextAsync());
+        Assert.Equal("Not enough credits. This job costs 1 credits and the account has 0 available.", await studio.AlertTextAsync());
         await Expect(page.Locator("#job")).ToBeHiddenAsync();
         await studio.ScreenshotAsync("error-short-balance-desktop-light");
         Assert.Empty(studio.PageErrors);

@@ -34,13 +34,15 @@ public static class WebPage
 
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)
     {
-        // Fonts, telemetry and the AI agent would each call out to scalar.com; the page must work offline.
+        // Fonts, telemetry, the AI agent and the developer toolbar (share, deploy) would each reach
+        // out to scalar.com; the reference must work offline.
         app.MapScalarApiReference("/docs", o => o
             .WithTitle("Upres API reference")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .DisableDefaultFonts()
             .DisableTelemetry()
-            .DisableAgent());
+            .DisableAgent()
+            .HideDeveloperTools());
         return app;
     }
 

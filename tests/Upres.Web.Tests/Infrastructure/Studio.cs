@@ -93,10 +93,10 @@ public sealed class Studio : IAsyncDisposable
     /// Uncaught script errors on the page.
     public IReadOnlyList<string> PageErrors => [.. _pageErrors];
 
-    public async Task ScreenshotAsync(string name)
+    public async Task ScreenshotAsync(string name, bool fullPage = true)
     {
         Directory.CreateDirectory(ScreenshotsDirectory);
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotsDirectory, $"{name}.png"), FullPage = true });
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotsDirectory, $"{name}.png"), FullPage = fullPage });
     }
 
     /// The same screen at desktop and phone width, light and dark (the theme is switched the way a

@@ -40,7 +40,8 @@ export function createCompare(onError) {
     atOut.textContent = clock(seconds);
     loading?.abort();
     const ctl = (loading = new AbortController());
-    const q = `at=${seconds.toFixed(3)}`;
+    // Rounded down to the millisecond: a frame's exact start then asks for that frame, not the next.
+    const q = `at=${(Math.floor(seconds * 1000) / 1000).toFixed(3)}`;
     try {
       const [a, b] = await Promise.all([
         imageUrl(`/v1/jobs/${job.id}/frame?side=input&${q}`, ctl.signal),
@@ -115,7 +116,7 @@ export function createCompare(onError) {
       const lastFrame = Math.max(0, length - 1 / Math.max(1, j.output.frame_rate));
       at.max = String(lastFrame);
       at.step = String(1 / Math.max(1, j.output.frame_rate));
-      const middle = Math.min(lastFrame, length / 2);
+      const middle = Math.min(lastFrame, Math.floor((length / 2) * j.output.frame_rate) / j.output.frame_rate);
       at.value = String(middle);
       before.width = after.width = j.output.width;
       before.height = after.height = j.output.height;

@@ -26,7 +26,8 @@ export const size = (w, h) => `${w}×${h}`;
 
 export const fps = f => `${Math.round(f * 100) / 100} fps`;
 
-export const credits = n => `${n} credit${n === 1 ? "" : "s"}`;
+/// A price or balance; a URL input's price is unknown until the server has fetched the file.
+export const credits = n => (n == null ? "price not known yet" : `${n} credit${n === 1 ? "" : "s"}`);
 
 export function when(iso) {
   const d = new Date(iso);
