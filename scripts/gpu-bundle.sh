@@ -9,14 +9,20 @@ UPRES_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export UPRES_ROOT
 UPRES_QUIET=1 . "$UPRES_ROOT/scripts/setup.sh"
 cd "$UPRES_ROOT"
-LIMIT_MIB=${UPRES_GPU_BUNDLE_LIMIT_MIB:-56}
+LIMIT_MIB=${UPRES_GPU_BUNDLE_LIMIT_MIB:-62}
 stage=$(mktemp -d); trap 'rm -rf "$stage"' EXIT
 say() { echo "gpu-bundle: $*" >&2; }
 
-say "publishing a self-contained upres for linux-x64"
-dotnet publish src/Upres.Cli/Upres.Cli.csproj -c Release -r linux-x64 --self-contained -nologo -v quiet -clp:ErrorsOnly \
-  -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
-  -p:DebugType=none -o "$stage/upres"
+if [ -n "${UPRES_GPU_PUBLISH_DIR:-}" ]; then
+  say "using the publish in $UPRES_GPU_PUBLISH_DIR"
+  mkdir -p "$stage/upres"; cp "$UPRES_GPU_PUBLISH_DIR/upres" "$stage/upres/"
+else
+  say "publishing a self-contained upres for linux-x64"
+  dotnet publish src/Upres.Cli/Upres.Cli.csproj -c Release -r linux-x64 --self-contained -nologo -v quiet -clp:ErrorsOnly \
+    -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
+    -p:DebugType=none -o "$stage/upres"
+  rm -f "$stage/upres"/*.pdb
+fi
 
 mkdir -p "$stage/ort" "$stage/frames"
 cp "$UPRES_ORT_LIB" "$stage/ort/libonnxruntime.so.1"
