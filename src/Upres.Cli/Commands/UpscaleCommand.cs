@@ -23,7 +23,7 @@ internal static class UpscaleCommand
                     Path.GetFileName(request.InputPath),
                     progress => upscaler.UpscaleAsync(request, progress, cancellationToken));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {result.OutputPath}: {result.Width}x{result.Height}, {result.Frames} frames, {result.Duration.TotalSeconds:0.###} s, {result.FrameRate:0.###} fps"));
+                    $"wrote {result.OutputPath}: {result.Width}x{result.Height}, {result.Frames} frames ({result.HeldFrames} held frames reused), {result.Duration.TotalSeconds:0.###} s, {result.FrameRate:0.###} fps"));
                 return ExitCodes.Ok;
             }
             catch (OperationCanceledException)
@@ -33,8 +33,7 @@ internal static class UpscaleCommand
             }
             catch (UpscaleException e)
             {
-                Console.Error.WriteLine($"error [{e.Code}]: {e.Message}");
-                return CliErrors.ExitCodeFor(e.Code);
+                return CliErrors.Report(e);
             }
         });
         return command;

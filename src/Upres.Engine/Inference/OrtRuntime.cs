@@ -61,7 +61,7 @@ public sealed class OrtRuntime
             if (!File.Exists(libraryPath))
             {
                 throw new UpscaleException(
-                    "onnxruntime_missing",
+                    UpscaleErrorCodes.OnnxRuntimeMissing,
                     $"The ONNX Runtime library was not found at {libraryPath}. Run ./upres (or scripts/setup.sh) once to fetch it, or set UPRES_ORT_LIB to its path.");
             }
 
@@ -72,7 +72,7 @@ public sealed class OrtRuntime
             catch (DllNotFoundException e)
             {
                 throw new UpscaleException(
-                    "onnxruntime_unloadable",
+                    UpscaleErrorCodes.OnnxRuntimeUnloadable,
                     $"The ONNX Runtime library at {libraryPath} could not be loaded (it needs glibc 2.28 or newer on x64 Linux): {e.Message}",
                     e);
             }
@@ -92,7 +92,7 @@ public sealed class OrtRuntime
             catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or TypeInitializationException)
             {
                 throw new UpscaleException(
-                    "onnxruntime_too_old",
+                    UpscaleErrorCodes.OnnxRuntimeTooOld,
                     $"The ONNX Runtime at {libraryPath} does not answer the managed binding {BindingVersion} (it needs ONNX Runtime {BindingVersion} or newer): {e.Message}",
                     e);
             }

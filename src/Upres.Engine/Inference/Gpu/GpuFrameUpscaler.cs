@@ -62,7 +62,7 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
         runtime ??= OrtRuntime.Shared;
         if (!runtime.Supports(options.Provider))
         {
-            throw new UpscaleException("provider_unavailable",
+            throw new UpscaleException(UpscaleErrorCodes.ProviderUnavailable,
                 $"the {options.Provider} provider is not in this ONNX Runtime (it has: {string.Join(", ", runtime.AvailableProviders)})");
         }
 
@@ -222,7 +222,7 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
                 var smaller = Math.Min(failedTile, Math.Max(width, height)) / 2 / 16 * 16;
                 if (smaller < Options.MinimumTileSize)
                 {
-                    throw new UpscaleException("gpu_out_of_memory", string.Create(CultureInfo.InvariantCulture,
+                    throw new UpscaleException(UpscaleErrorCodes.GpuOutOfMemory, string.Create(CultureInfo.InvariantCulture,
                         $"{Name} ran out of GPU memory even at {failedTile}-pixel tiles on {Options.Provider}: {e.RuntimeMessage}"), e);
                 }
 
