@@ -14,6 +14,7 @@ public static class UpscaleErrorCodes
     public const string InvalidSize = "invalid_size";
     public const string UnknownModel = "unknown_model";
     public const string UnknownAlgorithm = "unknown_algorithm";
+    public const string InvalidHoldThreshold = "invalid_hold_threshold";
     public const string UnsupportedContainer = "unsupported_container";
     public const string UnsupportedContainerCodec = "unsupported_container_codec";
     public const string ProviderUnavailable = "provider_unavailable";
@@ -44,6 +45,7 @@ public static class UpscaleErrorCodes
         [InvalidSize] = UpscaleErrorKind.BadOptions,
         [UnknownModel] = UpscaleErrorKind.BadOptions,
         [UnknownAlgorithm] = UpscaleErrorKind.BadOptions,
+        [InvalidHoldThreshold] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainer] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainerCodec] = UpscaleErrorKind.BadOptions,
         [ProviderUnavailable] = UpscaleErrorKind.MissingDependency,
