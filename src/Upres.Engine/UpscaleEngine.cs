@@ -40,17 +40,44 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
 
     public async Task<UpscaleResult> UpscaleAsync(UpscaleRequest request, IProgress<UpscaleProgress>? progress, CancellationToken cancellationToken)
     {
+        var pipeline = await PipelineForAsync(request, cancellationToken).ConfigureAwait(false);
+        return await pipeline.UpscaleAsync(request, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<FrameTimeline> ReadTimelineAsync(UpscaleRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new VideoUpscaler(_ => throw new InvalidOperationException("reading a timeline upscales nothing"), _prober, _pipelineOptions)
+            .ReadTimelineAsync(request, cancellationToken);
+    }
+
+    public async Task<VideoSegment> UpscaleSegmentAsync(
+        UpscaleRequest request, FrameTimeline timeline, FrameRange range, string segmentPath,
+        IProgress<UpscaleProgress>? progress, CancellationToken cancellationToken)
+    {
+        var pipeline = await PipelineForAsync(request, cancellationToken).ConfigureAwait(false);
+        return await pipeline.UpscaleSegmentAsync(request, timeline, range, segmentPath, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<UpscaleResult> JoinSegmentsAsync(
+        UpscaleRequest request, FrameTimeline timeline, IReadOnlyList<VideoSegment> segments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new VideoUpscaler(_ => throw new InvalidOperationException("a join upscales nothing"), _prober, _pipelineOptions)
+            .JoinSegmentsAsync(request, timeline, segments, cancellationToken);
+    }
+
+    private async Task<VideoUpscaler> PipelineForAsync(UpscaleRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Model == NoSuperResolution)
         {
-            var classical = new VideoUpscaler(r => new BicubicUpscaler(r.Scale ?? 1), _prober, _pipelineOptions);
-            return await classical.UpscaleAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            return new VideoUpscaler(r => new BicubicUpscaler(r.Scale ?? 1), _prober, _pipelineOptions);
         }
 
         var model = await ResolveModelAsync(request, cancellationToken).ConfigureAwait(false);
         var onnxPath = await ConvertAsync(model, cancellationToken).ConfigureAwait(false);
-        var pipeline = new VideoUpscaler(r => CreateFrameUpscaler(model, onnxPath, r), _prober, _pipelineOptions);
-        return await pipeline.UpscaleAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        return new VideoUpscaler(r => CreateFrameUpscaler(model, onnxPath, r), _prober, _pipelineOptions);
     }
 
     /// The model a request runs: the one it names, else the catalog default for its scale (from

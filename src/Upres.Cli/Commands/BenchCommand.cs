@@ -18,10 +18,11 @@ internal static class BenchCommand
         var input = new Option<string>("--input") { Description = "Synthetic input size WxH for the model table", DefaultValueFactory = _ => "640x360" };
         var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); each thread upscales its own frame", DefaultValueFactory = _ => 0 };
         var bands = new Option<bool>("--bands") { Description = "Time one frame at a time split into bands across the threads (single-image latency) instead of a frame per thread" };
+        var algorithms = new Option<string[]>("--algorithm") { Description = $"Engine convolution algorithms to time (repeatable: {string.Join(", ", AlgorithmNames)}, or all; default: the default one and direct)", AllowMultipleArgumentsPerToken = false };
         var modelsOnly = new Option<bool>("--models-only") { Description = "Only the peak and the model table: skip the 4K memory and pipeline figures" };
         var command = new Command("bench", "Measure this machine's FP32 peak, each model's speed against it, the pipeline, and memory at 4K")
         {
-            clip, frames, noReference, models, input, threads, bands, modelsOnly,
+            clip, frames, noReference, models, input, threads, bands, algorithms, modelsOnly,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,6 +40,12 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
+            if (Algorithms(parse.GetValue(algorithms)) is not { } timed)
+            {
+                Console.Error.WriteLine($"error [unknown_algorithm]: --algorithm takes {string.Join(", ", AlgorithmNames)} or all");
+                return ExitCodes.Usage;
+            }
+
             var paths = UpresPaths.FromEnvironment();
             using var engine = UpscaleEngine.Create(new EngineOptions { Paths = paths });
             var inv = CultureInfo.InvariantCulture;
@@ -50,26 +57,37 @@ internal static class BenchCommand
                     $"memory: {memory.InputWidth}x{memory.InputHeight} -> {memory.OutputWidth}x{memory.OutputHeight}: peak resident {memory.PeakResidentBytes / 1048576.0:0} MiB (target < 2048 MiB)"));
             }
 
-            var options = new ModelBenchmarkOptions(width, height, Threads: parse.GetValue(threads), Bands: parse.GetValue(bands));
+            var options = new ModelBenchmarkOptions(width, height, Threads: parse.GetValue(threads), Bands: parse.GetValue(bands)) { Algorithms = timed };
             var report = ModelBenchmark.RunInstalled(paths, options, cancellationToken, reference: !parse.GetValue(noReference), names: parse.GetValue(models));
             Console.WriteLine(string.Create(inv,
                 $"fp32 peak: {report.Peak.GflopsPerSecond:0.0} GFLOP/s on {report.Peak.Threads} threads ({report.Peak.VectorBits}-bit FMA)"));
             Console.WriteLine($"{"model",-26} {"input",-9} {"engine",-9} {"ms/frame",9} {"GFLOP/s",8} {"of peak",8} {"cpu-s",6} {"PSNR vs ORT",12}");
             foreach (var m in report.Models)
             {
-                Row(m.Model, m.Width + "x" + m.Height, "winograd", m.Engine, m.PsnrVsReference);
-                Row("", "", "direct", m.Direct, m.DirectPsnrVsReference);
+                var first = true;
+                foreach (var a in m.Algorithms)
+                {
+                    Row(first ? m.Model : "", first ? m.Width + "x" + m.Height : "", AlgorithmName(a.Algorithm), a.Figures, a.PsnrVsReference);
+                    first = false;
+                }
+
                 if (m.Reference is { } reference)
                 {
                     Row("", "", "ORT", reference, null);
                 }
 
-                Console.WriteLine(string.Create(inv,
-                    $"{"",-26} {"",-9} (winograd executes {(double)m.WinogradMacs / m.Cost.ConvMacs:P0} of the direct multiply-adds: {m.ExecutedShareOfPeak:P1} of peak executed; {m.Direct.MsPerFrame / m.Engine.MsPerFrame:0.00}x the direct speed)"));
+                var direct = m.Of(ConvolutionAlgorithm.Direct);
+                foreach (var a in m.Algorithms.Where(a => a.Algorithm != ConvolutionAlgorithm.Direct))
+                {
+                    var vsDirect = direct is null ? "" : string.Create(inv, $"; {direct.Figures.MsPerFrame / a.Figures.MsPerFrame:0.00}x direct");
+                    var vsOrt = m.Reference is { } r ? string.Create(inv, $"; {r.MsPerFrame / a.Figures.MsPerFrame:0.00}x ORT") : "";
+                    Console.WriteLine(string.Create(inv,
+                        $"{"",-26} {"",-9} ({AlgorithmName(a.Algorithm)} executes {(double)a.ExecutedMacs / m.Cost.ConvMacs:P0} of the direct multiply-adds: {a.ExecutedShareOfPeak(m.Cost):P1} of peak executed{vsDirect}{vsOrt})"));
+                }
             }
 
             Console.WriteLine("GFLOP/s and 'of peak' count the direct convolution's arithmetic for every engine, against the FMA peak measured between the models;");
-            Console.WriteLine("cpu-s is GFLOP per CPU-second against the peak's, which stays fair when other work shares the cores. `upres upscale` uses winograd.");
+            Console.WriteLine($"cpu-s is GFLOP per CPU-second against the peak's, which stays fair when other work shares the cores. `upres upscale` uses {AlgorithmName(CompactSrUpscaler.DefaultAlgorithm)}.");
 
             if (only)
             {
@@ -94,6 +112,29 @@ internal static class BenchCommand
     private static void Row(string model, string input, string engine, EngineFigures f, double? psnr) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{model,-26} {input,-9} {engine,-9} {f.MsPerFrame,9:0.0} {f.GflopsPerSecond,8:0.0} {f.ShareOfPeak,8:P1} {f.CpuShareOfPeak * 100,6:0.0} {(psnr is { } p ? p.ToString("0.00", CultureInfo.InvariantCulture) + " dB" : "-"),12}"));
+
+    private static readonly ConvolutionAlgorithm[] AllAlgorithms = Enum.GetValues<ConvolutionAlgorithm>();
+
+    private static IEnumerable<string> AlgorithmNames => AllAlgorithms.Select(AlgorithmName);
+
+    // winograd4x4, winograd2x2, winogradrow, direct.
+    private static string AlgorithmName(ConvolutionAlgorithm a) => a.ToString().ToLowerInvariant();
+
+    private static IReadOnlyList<ConvolutionAlgorithm>? Algorithms(string[]? names)
+    {
+        if (names is not { Length: > 0 })
+        {
+            return [CompactSrUpscaler.DefaultAlgorithm, ConvolutionAlgorithm.Direct];
+        }
+
+        if (names.Contains("all", StringComparer.OrdinalIgnoreCase))
+        {
+            return AllAlgorithms;
+        }
+
+        var chosen = names.Select(n => AllAlgorithms.Cast<ConvolutionAlgorithm?>().FirstOrDefault(a => string.Equals(AlgorithmName(a!.Value), n, StringComparison.OrdinalIgnoreCase))).ToList();
+        return chosen.Any(c => c is null) ? null : chosen.Select(c => c!.Value).ToList();
+    }
 
     private static (int? Width, int? Height) InputSize(string? text)
     {

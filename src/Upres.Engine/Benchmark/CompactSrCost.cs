@@ -31,14 +31,23 @@ public static class CompactSrCost
         return new ModelCost(macs, elementwise);
     }
 
-    /// The multiply-adds the Winograd engine executes: F(2,3) along x makes every 64-channel
-    /// layer 4 per pixel pair and kernel row instead of 6 (the 3-channel head stays direct).
-    public static long WinogradMacs(CompactSrWeights weights, int width, int height)
+    /// The multiply-adds an algorithm executes on the image's pixels (the 3-channel head stays
+    /// direct): per output pixel and channel pair of a 64-channel layer, 9 direct, 6 for F(2,3)
+    /// along x, 4 for F(2x2,3x3), 2.25 for F(4x4,3x3). The engine also computes the columns up to
+    /// its row rounding and a few rows past a band's ends; CompactSrRunner.ExecutedMacs counts those.
+    public static long ExecutedMacs(CompactSrWeights weights, ConvolutionAlgorithm algorithm, int width, int height)
     {
         long pixels = (long)width * height;
+        long quarters = algorithm switch
+        {
+            ConvolutionAlgorithm.Winograd4x4 => 9,
+            ConvolutionAlgorithm.Winograd2x2 => 16,
+            ConvolutionAlgorithm.WinogradRow => 24,
+            _ => 36,
+        };
         return weights.Features.Append(weights.Last).Sum(l =>
             l.InChannels == WinogradRowKernel.Channels
-                ? pixels * l.OutChannels * l.InChannels * 6
+                ? pixels * l.OutChannels * l.InChannels * quarters / 4
                 : pixels * l.OutChannels * l.InChannels * 9);
     }
 }

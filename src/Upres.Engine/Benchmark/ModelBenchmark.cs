@@ -5,9 +5,9 @@ using Upres.Engine.Inference.Compact;
 namespace Upres.Engine.Benchmark;
 
 /// What `upres bench` measures for the compact SR models: this machine's FP32 peak, then per
-/// model ms/frame, GFLOP/s from the real layer shapes and the share of that peak, for the AVX2
-/// engine and (when a factory is given) the plain ONNX Runtime run of the same model, plus the
-/// PSNR between the two outputs. Prints nothing.
+/// model ms/frame, GFLOP/s from the real layer shapes and the share of that peak, for each of
+/// the AVX2 engine's algorithms asked for and (when a factory is given) the plain ONNX Runtime
+/// run of the same model, plus the PSNR of each output against ONNX Runtime's. Prints nothing.
 public static class ModelBenchmark
 {
     /// The named compact models (default: the three the target names) from the installed
@@ -37,26 +37,26 @@ public static class ModelBenchmark
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var input = SyntheticFrame(options.Width, options.Height);
         var peaks = new List<(PeakMeasurement Peak, double CpuSeconds)> { MeasurePeak(threads, options.PeakDuration, cancellationToken) };
-        var rows = new List<(CompactSrWeights Weights, ModelCost Cost, Timing Engine, Timing Direct, Timing? Reference, double? Psnr, double? DirectPsnr)>();
+        var rows = new List<(CompactSrWeights Weights, ModelCost Cost, List<(ConvolutionAlgorithm Algorithm, Timing Timing, PlanarImage Output)> Engines, Timing? Reference, PlanarImage? Expected)>();
         foreach (var weights in models)
         {
             var cost = CompactSrCost.For(weights, options.Width, options.Height);
-            var (timing, output) = TimeEngine(weights, ConvolutionAlgorithm.Winograd, input, threads, options, cancellationToken);
-            var (direct, directOutput) = TimeEngine(weights, ConvolutionAlgorithm.Direct, input, threads, options, cancellationToken);
+            var engines = options.Algorithms.Distinct().Select(a =>
+            {
+                var (timing, output) = TimeEngine(weights, a, input, threads, options, cancellationToken);
+                return (a, timing, output);
+            }).ToList();
             Timing? refTiming = null;
-            double? psnr = null, directPsnr = null;
+            PlanarImage? expected = null;
             using (var plain = reference?.Invoke(weights))
             {
                 if (plain is not null)
                 {
-                    var (rt, expected) = TimeSequential(plain, input, options.FramesPerThread, cancellationToken);
-                    refTiming = rt;
-                    psnr = ImageMetrics.Psnr(output, expected);
-                    directPsnr = ImageMetrics.Psnr(directOutput, expected);
+                    (refTiming, expected) = TimeSequential(plain, input, options.FramesPerThread, cancellationToken);
                 }
             }
 
-            rows.Add((weights, cost, timing, direct, refTiming, psnr, directPsnr));
+            rows.Add((weights, cost, engines, refTiming, expected));
             peaks.Add(MeasurePeak(threads, options.PeakDuration, cancellationToken));
         }
 
@@ -69,9 +69,14 @@ public static class ModelBenchmark
         }
 
         var results = rows.Select(r => new ModelBenchmarkResult(
-            r.Weights.Name, options.Width, options.Height, r.Cost, CompactSrCost.WinogradMacs(r.Weights, options.Width, options.Height),
+            r.Weights.Name, options.Width, options.Height, r.Cost,
             options.Bands ? $"bands ({threads} per frame)" : $"frames ({threads} in flight)",
-            Figures(r.Cost, r.Engine), Figures(r.Cost, r.Direct), r.Reference is { } rt ? Figures(r.Cost, rt) : null, r.Psnr, r.DirectPsnr)).ToList();
+            r.Engines.Select(e => new AlgorithmResult(
+                e.Algorithm,
+                CompactSrCost.ExecutedMacs(r.Weights, e.Algorithm, options.Width, options.Height),
+                Figures(r.Cost, e.Timing),
+                r.Expected is null ? null : ImageMetrics.Psnr(e.Output, r.Expected))).ToList(),
+            r.Reference is { } rt ? Figures(r.Cost, rt) : null)).ToList();
         return new BenchmarkReport(peak, peakPerCpuSecond, results);
     }
 

@@ -28,6 +28,111 @@ internal static class FfmpegArguments
         return args;
     }
 
+    /// Drop (never duplicate) frames by their own timestamps: keep the first frame of every 1/cap slot.
+    public static string FrameRateCap(double cap)
+    {
+        var r = cap.ToString("R", CultureInfo.InvariantCulture);
+        return $"select='isnan(prev_selected_t)+gt(floor(t*{r}+1e-6),floor(prev_selected_t*{r}+1e-6))'";
+    }
+
+    /// The same cap for a segment that decodes on the source's own clock from some keyframe: the
+    /// slots are counted from the single run's origin, and a frame is kept when its slot is past the
+    /// previous decoded frame's (what the rule above amounts to once frames rise), or when it is the
+    /// first frame of the whole range.
+    private static string FrameRateCap(double cap, double origin, double firstFrameAfter)
+    {
+        string r = Number(cap), o = Number(origin);
+        return $"select='isnan(prev_t)+lt(prev_t,{Number(firstFrameAfter)})+gt(floor((t-{o})*{r}+1e-6),floor((prev_t-{o})*{r}+1e-6))'";
+    }
+
+    /// The single run's decode without its pixel work, to a null output: which frames it yields and
+    /// when (showinfo on stderr), and how many reach the output (-progress on stdout; showinfo may
+    /// see a few past a -t cut).
+    public static IReadOnlyList<string> Timeline(UpscaleRequest request, OutputPlan plan)
+    {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1" };
+        if (plan.Start is { } start)
+        {
+            args.AddRange(["-ss", Seconds(start)]);
+        }
+
+        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath]);
+        if (plan.Duration is { } duration)
+        {
+            args.AddRange(["-t", Seconds(duration)]);
+        }
+
+        IEnumerable<string> filters = plan.MaxFps is { } cap ? [FrameRateCap(cap), "showinfo"] : ["showinfo"];
+        args.AddRange(["-map", "0:" + plan.VideoStreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
+            "-fps_mode", "passthrough", "-vf", string.Join(',', filters), "-f", "null", "-"]);
+        return args;
+    }
+
+    /// One segment's decode. The clock is the source's own (-copyts, from its first timestamp) so
+    /// every segment cuts on the same clock; the seek lands on the keyframe before the window
+    /// (-noaccurate_seek keeps the frames from there), the time-dependent filters run over those
+    /// frames, and the trim keeps the window's frames only.
+    public static IReadOnlyList<string> SegmentDecode(UpscaleRequest request, OutputPlan plan, SegmentWindow window)
+    {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-copyts", "-start_at_zero" };
+        if (window.SeekSeconds > 0)
+        {
+            args.AddRange(["-ss", Number(window.SeekSeconds), "-noaccurate_seek"]);
+        }
+
+        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath]);
+        var filters = new List<string>(plan.FieldFilters);
+        if (plan.MaxFps is { } cap)
+        {
+            filters.Add(FrameRateCap(cap, window.OriginSeconds, window.FirstFrameAfterSeconds));
+        }
+
+        filters.AddRange(plan.CleanupFilters);
+        var trim = new List<string>();
+        if (window.StartSeconds is { } from)
+        {
+            trim.Add("start=" + Number(from));
+        }
+
+        if (window.EndSeconds is { } to)
+        {
+            trim.Add("end=" + Number(to));
+        }
+
+        if (trim.Count > 0)
+        {
+            filters.Add("trim=" + string.Join(':', trim));
+        }
+
+        filters.AddRange(plan.PixelFilters);
+        filters.Add("showinfo");
+        args.AddRange(["-map", "0:" + plan.VideoStreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
+            "-fps_mode", "passthrough", "-vf", string.Join(',', filters),
+            "-f", "rawvideo", "-pix_fmt", plan.PipePixelFormat, "pipe:1"]);
+        return args;
+    }
+
+    /// The concat demuxer's list: each segment with its exact length, so the next one starts where it ends.
+    public static string ConcatList(IEnumerable<(string Path, double Seconds)> segments)
+    {
+        var lines = new List<string> { "ffconcat version 1.0" };
+        foreach (var (path, seconds) in segments)
+        {
+            lines.Add($"file '{path.Replace("'", @"'\''", StringComparison.Ordinal)}'");
+            lines.Add("duration " + seconds.ToString("0.#########", CultureInfo.InvariantCulture));
+        }
+
+        return string.Join('\n', lines) + "\n";
+    }
+
+    /// Segments joined packet for packet (no re-encode) into the file a single run's encoder would have written.
+    public static IReadOnlyList<string> Concat(string listPath, string encodedPath) =>
+    [
+        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", listPath,
+        "-map", "0:v:0", "-c", "copy", "-f", "matroska", "-y", encodedPath,
+    ];
+
     public static IReadOnlyList<string> Encode(OutputPlan plan, string encodedPath)
     {
         var size = string.Create(CultureInfo.InvariantCulture, $"{plan.UpscaledWidth}x{plan.UpscaledHeight}");
@@ -144,4 +249,6 @@ internal static class FfmpegArguments
     private static string Input(int sourceIndex) => "1:s:" + sourceIndex.ToString(CultureInfo.InvariantCulture);
 
     private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("0.#########", CultureInfo.InvariantCulture);
 }

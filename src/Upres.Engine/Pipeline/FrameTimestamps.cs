@@ -75,6 +75,16 @@ internal sealed partial class FrameTimestamps
         return true;
     }
 
+    /// The frame count of the last block ffmpeg's -progress wrote: the frames that reached the output.
+    public static long? LastProgressFrame(string progressOutput)
+    {
+        var matches = ProgressFrameLine().Matches(progressOutput);
+        return matches.Count == 0 ? null : long.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"^frame=(\d+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex ProgressFrameLine();
+
     [GeneratedRegex(@"\bn:\s*\d+\s+pts:\s*(-?\d+)\s+pts_time:(-?[0-9.e+-]+)")]
     private static partial Regex FrameLine();
 

@@ -21,7 +21,22 @@ internal sealed record OutputPlan
     public string PipePixelFormat => SixteenBitPipe ? "rgb48le" : "rgb24";
     public required string OutputPixelFormat { get; init; }
 
-    public required IReadOnlyList<string> DecodeFilters { get; init; }
+    /// The decode graph in its four parts. A segment of the video cuts its frame range between the
+    /// frame-rate cap's cleanup and the pixel conversion, so the time-dependent filters before the cut
+    /// (deinterlace, the cap, denoise) see the same neighbouring frames as in a single run.
+    public required IReadOnlyList<string> FieldFilters { get; init; }
+
+    /// Frames are dropped (never duplicated) down to this rate, by their own timestamps.
+    public required double? MaxFps { get; init; }
+
+    public required IReadOnlyList<string> CleanupFilters { get; init; }
+    public required IReadOnlyList<string> PixelFilters { get; init; }
+
+    public IReadOnlyList<string> DecodeFilters =>
+        [.. FieldFilters, .. MaxFps is { } cap ? [FfmpegArguments.FrameRateCap(cap)] : Array.Empty<string>(), .. CleanupFilters, .. PixelFilters];
+
+    /// Filters whose output for a frame depends on the frames before it: a segment decodes a little earlier to warm them up.
+    public bool HasTemporalFilters => FieldFilters.Count + CleanupFilters.Count > 0;
     public required IReadOnlyList<string> EncodeFilters { get; init; }
     public required IReadOnlyList<string> EncoderArguments { get; init; }
 

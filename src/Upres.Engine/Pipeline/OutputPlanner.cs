@@ -49,28 +49,25 @@ internal static class OutputPlanner
         var (outWidth, outHeight, sizeFilters) = TargetSize(request, decodedWidth * modelScale, decodedHeight * modelScale, decodedWidth, decodedHeight);
         var (matrix, range) = Colour(video, decodedHeight);
 
-        var decode = new List<string>();
+        var field = new List<string>();
         if (request.Deinterlace)
         {
-            decode.Add("bwdif=mode=send_frame:parity=auto:deint=all");
+            field.Add("bwdif=mode=send_frame:parity=auto:deint=all");
         }
 
         var sourceRate = video.FrameRate > 0 ? video.FrameRate : 25;
-        if (request.MaxFps is { } cap)
-        {
-            // Drop (never duplicate) frames by their own timestamps: keep the first frame of every 1/cap slot.
-            var r = cap.ToString("R", CultureInfo.InvariantCulture);
-            decode.Add($"select='isnan(prev_selected_t)+gt(floor(t*{r}+1e-6),floor(prev_selected_t*{r}+1e-6))'");
-        }
-
+        var cleanup = new List<string>();
         if (request.Denoise > 0 && !modelDenoises)
         {
-            decode.Add(request.Denoise switch { 1 => "hqdn3d=2:1.5:3:2.25", 2 => "hqdn3d=4:3:6:4.5", _ => "hqdn3d=8:6:12:9" });
+            cleanup.Add(request.Denoise switch { 1 => "hqdn3d=2:1.5:3:2.25", 2 => "hqdn3d=4:3:6:4.5", _ => "hqdn3d=8:6:12:9" });
         }
 
         var pipeFormat = sixteenBit ? "rgb48le" : "rgb24";
-        decode.Add($"scale=in_color_matrix={matrix.Swscale}:in_range={range}:flags=accurate_rnd+full_chroma_int");
-        decode.Add($"format={pipeFormat}");
+        IReadOnlyList<string> pixel =
+        [
+            $"scale=in_color_matrix={matrix.Swscale}:in_range={range}:flags=accurate_rnd+full_chroma_int",
+            $"format={pipeFormat}",
+        ];
 
         var outputPixelFormat = OutputPixelFormat(request.Codec, sixteenBit);
         var encode = new List<string>(sizeFilters)
@@ -118,7 +115,10 @@ internal static class OutputPlanner
             OutputHeight = outHeight,
             SixteenBitPipe = sixteenBit,
             OutputPixelFormat = outputPixelFormat,
-            DecodeFilters = decode,
+            FieldFilters = field,
+            MaxFps = request.MaxFps,
+            CleanupFilters = cleanup,
+            PixelFilters = pixel,
             EncodeFilters = encode,
             EncoderArguments = [.. EncoderArguments(request, container), .. ColourTags(video, matrix, range)],
             NominalFrameRate = nominal,

@@ -17,4 +17,7 @@ public static class UpscaleErrorCodes
     public const string EncodeFailed = "encode_failed";
     public const string MuxFailed = "mux_failed";
     public const string ToolMissing = "tool_missing";
+
+    /// A segment of a split video did not decode to the frames the timeline promised (so it is never joined).
+    public const string SegmentMismatch = "segment_mismatch";
 }

@@ -27,18 +27,13 @@ public sealed class VideoUpscaler : IVideoUpscaler
     public async Task<UpscaleResult> UpscaleAsync(UpscaleRequest request, IProgress<UpscaleProgress>? progress, CancellationToken cancellationToken)
     {
         var started = _options.TimeProvider.GetTimestamp();
-        var info = await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
-        if (info.Video is null)
-        {
-            throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
-                $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)");
-        }
+        var info = await ProbeVideoAsync(request, cancellationToken).ConfigureAwait(false);
 
         // Cheap refusals (container/codec pairs, bad sizes) before a model is loaded.
         _ = OutputPlanner.Plan(request, info, 1);
         using var upscaler = CreateUpscaler(request);
         var plan = OutputPlanner.Plan(request, info, upscaler.Scale, upscaler.Name.Contains("denoise", StringComparison.OrdinalIgnoreCase));
-        if (info.Video.FrameCount is null && request.StartMs is null && request.DurationMs is null && request.MaxFps is null
+        if (info.Video!.FrameCount is null && request.StartMs is null && request.DurationMs is null && request.MaxFps is null
             && _prober is FfprobeClient ffprobe)
         {
             // No count in the container (raw streams, some mkv/ts): count packets once so progress has a true total.
@@ -59,7 +54,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             var encoded = Path.Combine(work.FullName, "video.mkv");
             var timestamps = new FrameTimestamps();
-            var frames = await RunFramePipelineAsync(request, plan, upscaler, encoded, timestamps, progress, started, cancellationToken)
+            var frames = await RunFramePipelineAsync(request, plan, upscaler, encoded, timestamps, null, progress, started, cancellationToken)
                 .ConfigureAwait(false);
             if (frames == 0)
             {
@@ -69,38 +64,231 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
             // With -t the filter graph (and showinfo) may see a few frames past the cut that the output drops.
             var seconds = timestamps.Seconds.Take((int)frames).ToList();
-            var video = encoded;
-            if (seconds.Count == frames && !FrameTimestamps.IsConstantRate(seconds, FfprobeClient.Fraction(plan.NominalFrameRate) ?? 25))
-            {
-                video = await RestoreTimestampsAsync(encoded, seconds, work.FullName, cancellationToken).ConfigureAwait(false);
-            }
-            else if (seconds.Count != frames)
-            {
-                warnings.Add($"frame timestamps could not be read ({seconds.Count} for {frames} frames); the output is constant rate");
-            }
-
-            var partial = Path.Combine(work.FullName, "output");
-            var muxArguments = FfmpegArguments.Mux(request, plan, info, video, seconds.Count > 0 ? Math.Max(0, seconds[0]) : 0, partial, warnings);
-            await RunStepAsync(_options.FfmpegPath, muxArguments, UpscaleErrorCodes.MuxFailed, "muxing the output", cancellationToken)
+            return await FinishAsync(request, plan, info, encoded, seconds, frames, warnings, work.FullName, output, cancellationToken)
                 .ConfigureAwait(false);
-            File.Move(partial, output, overwrite: true);
+        }
+        finally
+        {
+            DeleteWorkFolder(work);
+        }
+    }
 
-            var result = await _prober.ProbeAsync(output, cancellationToken).ConfigureAwait(false);
-            var outVideo = result.Video!;
-            return new UpscaleResult(output, frames, result.Duration, outVideo.Width, outVideo.Height, outVideo.FrameRate)
+    /// Every frame the request would upscale and when, read by decoding the source once without
+    /// pixel work (the frame-rate cap and the trim applied as in UpscaleAsync).
+    public async Task<FrameTimeline> ReadTimelineAsync(UpscaleRequest request, CancellationToken cancellationToken)
+    {
+        var info = await ProbeVideoAsync(request, cancellationToken).ConfigureAwait(false);
+        var plan = OutputPlanner.Plan(request, info, 1);
+        var timestamps = new FrameTimestamps();
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync(_options.FfmpegPath, FfmpegArguments.Timeline(request, plan), cancellationToken, new ProcessOptions
             {
-                Warnings = warnings,
-            };
+                OnStandardErrorLine = timestamps.OnStderrLine,
+                IsNoise = FrameTimestamps.IsShowinfo,
+                GracefulStopTimeout = TimeSpan.FromSeconds(1),
+            }).ConfigureAwait(false);
+        }
+        catch (ProcessFailedException e)
+        {
+            throw Failure(UpscaleErrorCodes.DecodeFailed, "reading the input's frame times", e);
+        }
+
+        var frames = FrameTimestamps.LastProgressFrame(result.StandardOutput);
+        if (frames is null or 0)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.NoFrames,
+                "the decoder produced no frames in the requested range: the start is past the end, or the video has no keyframe there to start decoding from");
+        }
+
+        var seconds = timestamps.Seconds;
+        if (seconds.Count < frames)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.DecodeFailed,
+                $"the times of only {seconds.Count} of {frames} frames could be read, so the video cannot be cut into segments");
+        }
+
+        return new FrameTimeline
+        {
+            OriginSeconds = plan.Start?.TotalSeconds ?? 0,
+            Seconds = [.. seconds.Take((int)frames.Value)],
+            NominalRate = FfprobeClient.Fraction(plan.NominalFrameRate) ?? 25,
+        };
+    }
+
+    /// Upscales one frame range of the request as a video of its own (Matroska, the request's encoder
+    /// settings, starting on a keyframe) that JoinSegmentsAsync concatenates without re-encoding. The
+    /// decoder starts at the keyframe before the range and the frames before it are dropped.
+    public async Task<VideoSegment> UpscaleSegmentAsync(
+        UpscaleRequest request, FrameTimeline timeline, FrameRange range, string segmentPath,
+        IProgress<UpscaleProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = _options.TimeProvider.GetTimestamp();
+        var info = await ProbeVideoAsync(request, cancellationToken).ConfigureAwait(false);
+        _ = OutputPlanner.Plan(request, info, 1);
+        using var upscaler = CreateUpscaler(request);
+        var plan = OutputPlanner.Plan(request, info, upscaler.Scale, upscaler.Name.Contains("denoise", StringComparison.OrdinalIgnoreCase))
+            with { EstimatedFrames = range.Count };
+        // A second of frames before the range also warms up deinterlace and denoise, which look at earlier frames.
+        var window = timeline.WindowFor(range, plan.HasTemporalFilters ? 2 : 1);
+
+        var output = Path.GetFullPath(segmentPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(output) ?? ".");
+        var partial = output + $".partial-{Guid.NewGuid():N}";
+        try
+        {
+            var timestamps = new FrameTimestamps();
+            var frames = await RunFramePipelineAsync(request, plan, upscaler, partial, timestamps, window, progress, started, cancellationToken)
+                .ConfigureAwait(false);
+            if (frames != range.Count)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.SegmentMismatch, string.Create(CultureInfo.InvariantCulture,
+                    $"frames {range.First}..{range.End - 1} decoded to {frames} frames, not {range.Count}: the source cannot be cut here"));
+            }
+
+            CheckFrameTimes(window, timestamps.Seconds, range);
+            File.Move(partial, output, overwrite: true);
+            return new VideoSegment(output, range);
         }
         finally
         {
             try
             {
-                work.Delete(recursive: true);
+                File.Delete(partial);
             }
             catch (IOException)
             {
             }
+        }
+    }
+
+    /// Concatenates the segments (in frame order, covering the whole timeline) packet for packet, puts
+    /// the source's frame times back and muxes audio, subtitles, chapters and metadata from the source
+    /// exactly as UpscaleAsync does.
+    public async Task<UpscaleResult> JoinSegmentsAsync(
+        UpscaleRequest request, FrameTimeline timeline, IReadOnlyList<VideoSegment> segments, CancellationToken cancellationToken)
+    {
+        var ordered = segments.OrderBy(s => s.Range.First).ToList();
+        var next = 0;
+        foreach (var segment in ordered)
+        {
+            if (segment.Range.First != next)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.SegmentMismatch,
+                    string.Create(CultureInfo.InvariantCulture, $"the segments do not cover frame {next} exactly once"));
+            }
+
+            next = segment.Range.End;
+        }
+
+        if (next != timeline.Count)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.SegmentMismatch,
+                string.Create(CultureInfo.InvariantCulture, $"the segments end at frame {next}; the video has {timeline.Count}"));
+        }
+
+        var info = await ProbeVideoAsync(request, cancellationToken).ConfigureAwait(false);
+        var plan = OutputPlanner.Plan(request, info, 1);
+        var output = Path.GetFullPath(request.OutputPath);
+        var directory = Path.GetDirectoryName(output) ?? ".";
+        Directory.CreateDirectory(directory);
+        var work = Directory.CreateDirectory(Path.Combine(directory, $".{Path.GetFileName(output)}.upres-{Guid.NewGuid():N}"));
+        try
+        {
+            var list = Path.Combine(work.FullName, "segments.ffconcat");
+            await File.WriteAllTextAsync(list,
+                FfmpegArguments.ConcatList(ordered.Select(s => (Path.GetFullPath(s.Path), s.Range.Count / timeline.NominalRate))),
+                cancellationToken).ConfigureAwait(false);
+            var encoded = Path.Combine(work.FullName, "video.mkv");
+            await RunStepAsync(_options.FfmpegPath, FfmpegArguments.Concat(list, encoded), UpscaleErrorCodes.MuxFailed, "joining the segments",
+                cancellationToken).ConfigureAwait(false);
+            if (_prober is FfprobeClient ffprobe && await ffprobe.CountFramesAsync(encoded, 0, cancellationToken).ConfigureAwait(false) is { } joined
+                && joined != timeline.Count)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.SegmentMismatch, string.Create(CultureInfo.InvariantCulture,
+                    $"the joined segments hold {joined} frames; the video has {timeline.Count}"));
+            }
+
+            return await FinishAsync(request, plan, info, encoded, timeline.Seconds, timeline.Count, [.. plan.Warnings], work.FullName, output,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            DeleteWorkFolder(work);
+        }
+    }
+
+    private async Task<MediaInfo> ProbeVideoAsync(UpscaleRequest request, CancellationToken cancellationToken)
+    {
+        var info = await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
+        return info.Video is null
+            ? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
+                $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)")
+            : info;
+    }
+
+    /// Restores variable frame times, muxes the source's other streams in and moves the file into place.
+    private async Task<UpscaleResult> FinishAsync(
+        UpscaleRequest request, OutputPlan plan, MediaInfo info, string encoded, IReadOnlyList<double> seconds, long frames,
+        List<string> warnings, string work, string output, CancellationToken cancellationToken)
+    {
+        var video = encoded;
+        if (seconds.Count == frames && !FrameTimestamps.IsConstantRate(seconds, FfprobeClient.Fraction(plan.NominalFrameRate) ?? 25))
+        {
+            video = await RestoreTimestampsAsync(encoded, seconds, work, cancellationToken).ConfigureAwait(false);
+        }
+        else if (seconds.Count != frames)
+        {
+            warnings.Add($"frame timestamps could not be read ({seconds.Count} for {frames} frames); the output is constant rate");
+        }
+
+        var partial = Path.Combine(work, "output");
+        var muxArguments = FfmpegArguments.Mux(request, plan, info, video, seconds.Count > 0 ? Math.Max(0, seconds[0]) : 0, partial, warnings);
+        await RunStepAsync(_options.FfmpegPath, muxArguments, UpscaleErrorCodes.MuxFailed, "muxing the output", cancellationToken)
+            .ConfigureAwait(false);
+        File.Move(partial, output, overwrite: true);
+
+        var result = await _prober.ProbeAsync(output, cancellationToken).ConfigureAwait(false);
+        var outVideo = result.Video!;
+        return new UpscaleResult(output, frames, result.Duration, outVideo.Width, outVideo.Height, outVideo.FrameRate)
+        {
+            Warnings = warnings,
+        };
+    }
+
+    /// A frame that comes out at another time than the timeline says means the cut slipped (a frame
+    /// dropped or doubled at a seam): refuse the segment rather than join it.
+    private static void CheckFrameTimes(SegmentWindow window, IReadOnlyList<double> seconds, FrameRange range)
+    {
+        var expected = window.ExpectedSeconds;
+        if (seconds.Count < expected.Count)
+        {
+            return;
+        }
+
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var gap = Math.Min(
+                i + 1 < expected.Count ? expected[i + 1] - expected[i] : double.MaxValue,
+                i > 0 ? expected[i] - expected[i - 1] : double.MaxValue);
+            var tolerance = Math.Min(0.002, gap == double.MaxValue ? 0.002 : gap * 0.4);
+            if (Math.Abs(seconds[i] - expected[i]) > tolerance)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.SegmentMismatch, string.Create(CultureInfo.InvariantCulture,
+                    $"frame {range.First + i} decoded at {seconds[i] - window.OriginSeconds:0.######} s, not at {expected[i] - window.OriginSeconds:0.######} s as the timeline says"));
+            }
+        }
+    }
+
+    private static void DeleteWorkFolder(DirectoryInfo work)
+    {
+        try
+        {
+            work.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 
@@ -118,7 +306,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
     private async Task<long> RunFramePipelineAsync(
         UpscaleRequest request, OutputPlan plan, IFrameUpscaler upscaler, string encodedPath, FrameTimestamps timestamps,
-        IProgress<UpscaleProgress>? progress, long started, CancellationToken cancellationToken)
+        SegmentWindow? window, IProgress<UpscaleProgress>? progress, long started, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = linked.Token;
@@ -133,7 +321,8 @@ public sealed class VideoUpscaler : IVideoUpscaler
             linked.Cancel();
         }
 
-        await using var decoder = ProcessRunner.Start(_options.FfmpegPath, FfmpegArguments.Decode(request, plan), new ProcessOptions
+        await using var decoder = ProcessRunner.Start(_options.FfmpegPath,
+            window is null ? FfmpegArguments.Decode(request, plan) : FfmpegArguments.SegmentDecode(request, plan, window), new ProcessOptions
         {
             CaptureStandardOutput = false,
             OnStandardErrorLine = timestamps.OnStderrLine,
@@ -160,7 +349,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             try
             {
-                await DecodeAsync(decoder, plan, decoded.Writer, token).ConfigureAwait(false);
+                await DecodeAsync(decoder, plan, window?.ExpectedSeconds.Count, decoded.Writer, token).ConfigureAwait(false);
                 decoded.Writer.Complete();
             }
             catch (Exception e)
@@ -217,12 +406,13 @@ public sealed class VideoUpscaler : IVideoUpscaler
         return framesDone;
     }
 
-    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, ChannelWriter<PlanarImage> writer, CancellationToken token)
+    /// With a limit, frames past it are read and dropped: the segment's trim ends the decoder just after them.
+    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, long? limit, ChannelWriter<PlanarImage> writer, CancellationToken token)
     {
         var size = FrameConverter.FrameBytes(plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe);
         var buffer = new byte[size];
         var stdout = decoder.StandardOutput;
-        while (true)
+        for (long n = 0; ; n++)
         {
             var read = await stdout.ReadAtLeastAsync(buffer, size, throwOnEndOfStream: false, token).ConfigureAwait(false);
             if (read < size)
@@ -235,6 +425,11 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 }
 
                 return;
+            }
+
+            if (n >= limit)
+            {
+                continue;
             }
 
             await writer.WriteAsync(FrameConverter.ToPlanar(buffer, plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe), token)

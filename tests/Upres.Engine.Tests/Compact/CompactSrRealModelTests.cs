@@ -47,28 +47,37 @@ public class CompactSrRealModelTests
         Assert.Equal(619_200L * 640 * 360, CompactSrCost.For(weights, 640, 360).ConvMacs);
         Assert.Equal(1_209_024L * 640 * 360, CompactSrCost.For(fast, 640, 360).ConvMacs);
 
-        // Winograd: the 3-channel head stays at 9 taps, every 64-channel layer drops to 6.
-        Assert.Equal(((3 * 64 * 9) + (16 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.WinogradMacs(weights, 640, 360));
-        Assert.Equal(((3 * 64 * 9) + (32 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.WinogradMacs(fast, 640, 360));
+        // Winograd: the 3-channel head stays at 9 taps; every 64-channel layer drops to 6 (F(2,3)
+        // along x), 4 (F(2x2,3x3)) or 2.25 (F(4x4,3x3)).
+        Assert.Equal(((3 * 64 * 9) + (16 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.ExecutedMacs(weights, ConvolutionAlgorithm.WinogradRow, 640, 360));
+        Assert.Equal(((3 * 64 * 9) + (32 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.WinogradRow, 640, 360));
+        Assert.Equal(((3 * 64 * 9) + (32 * 64 * 64 * 4) + (64 * 48 * 4)) * 640L * 360, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.Winograd2x2, 640, 360));
+        Assert.Equal((((3 * 64 * 9 * 4) + (32 * 64 * 64 * 9) + (64 * 48 * 9)) * 640L * 360) / 4, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.Winograd4x4, 640, 360));
+        Assert.Equal(CompactSrCost.For(fast, 640, 360).ConvMacs, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.Direct, 640, 360));
     }
 
+    // 60 dB is the bar the benchmark's target sets; the 2-D tiles' larger transform constants
+    // cost some float precision over 33 layers, so x4fast runs every algorithm.
     [Theory]
-    [InlineData("realesr-animevideov3-x2")]
-    [InlineData("realesr-animevideov3-x3")]
-    [InlineData("realesr-animevideov3-x4")]
-    [InlineData("realesrgan-x4fast")]
-    public void The_engine_equals_the_plain_onnx_conversion_run_by_onnx_runtime(string name)
+    [InlineData("realesr-animevideov3-x2", ConvolutionAlgorithm.Winograd4x4)]
+    [InlineData("realesr-animevideov3-x3", ConvolutionAlgorithm.Winograd4x4)]
+    [InlineData("realesr-animevideov3-x4", ConvolutionAlgorithm.Winograd4x4)]
+    [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.Winograd4x4)]
+    [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.Winograd2x2)]
+    [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.WinogradRow)]
+    [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.Direct)]
+    public void The_engine_equals_the_plain_onnx_conversion_run_by_onnx_runtime(string name, ConvolutionAlgorithm algorithm)
     {
         var paths = UpresPaths.FromEnvironment();
         var weights = CompactSrModels.Load(paths, name);
         var (param, bin) = CompactSrModels.Files(paths, name);
         var crop = ModelBenchmark.SyntheticFrame(64, 48);
-        using var engine = CompactSrUpscaler.Create(weights, threads: 2);
+        using var engine = CompactSrUpscaler.Create(weights, threads: 2, algorithm: algorithm);
         using var plain = PlainOnnxUpscaler.Create(param, bin, weights.OutputScale, threads: 2);
 
         var psnr = ImageMetrics.Psnr(engine.Upscale(crop, CancellationToken.None), plain.Upscale(crop, CancellationToken.None));
 
-        Assert.True(psnr >= 50, $"PSNR {psnr:0.0} dB");
+        Assert.True(psnr >= 60, $"PSNR {psnr:0.0} dB");
     }
 
     [Fact]

@@ -12,22 +12,33 @@ public class ModelBenchmarkTests
     public void The_benchmark_reports_speed_share_and_agreement_for_each_model(bool bands)
     {
         var weights = CompactSrTestData.RandomWeights(seed: 11, bodyConvs: 1, 0.5f);
-        var options = new ModelBenchmarkOptions(Width: 24, Height: 12, FramesPerThread: 1, Threads: 2, Bands: bands) { PeakDuration = TimeSpan.FromMilliseconds(100) };
+        var options = new ModelBenchmarkOptions(Width: 24, Height: 12, FramesPerThread: 1, Threads: 2, Bands: bands)
+        {
+            PeakDuration = TimeSpan.FromMilliseconds(100),
+            Algorithms = Enum.GetValues<ConvolutionAlgorithm>(),
+        };
 
         var report = ModelBenchmark.Run([weights], w => new ScalarUpscaler(w), options, CancellationToken.None);
 
         var row = Assert.Single(report.Models);
         Assert.True(report.Peak.GflopsPerSecond > 0);
         Assert.Equal(CompactSrCost.For(weights, 24, 12), row.Cost);
-        foreach (var f in new[] { row.Engine, row.Direct, row.Reference! })
+        Assert.Equal(Enum.GetValues<ConvolutionAlgorithm>(), row.Algorithms.Select(a => a.Algorithm));
+        Assert.Equal(CompactSrUpscaler.DefaultAlgorithm, row.Engine.Algorithm);
+        foreach (var f in row.Algorithms.Select(a => a.Figures).Append(row.Reference!))
         {
             Assert.True(f.MsPerFrame > 0 && f.GflopsPerSecond > 0 && f.ShareOfPeak > 0 && f.CpuShareOfPeak > 0, f.ToString());
         }
 
-        Assert.Equal(CompactSrCost.WinogradMacs(weights, 24, 12), row.WinogradMacs);
-        Assert.True(row.WinogradMacs < row.Cost.ConvMacs && row.ExecutedShareOfPeak < row.Engine.ShareOfPeak);
-        Assert.True(row.PsnrVsReference >= 80, $"PSNR {row.PsnrVsReference}");
-        Assert.True(row.DirectPsnrVsReference >= 80, $"PSNR {row.DirectPsnrVsReference}");
+        foreach (var a in row.Algorithms)
+        {
+            Assert.Equal(CompactSrCost.ExecutedMacs(weights, a.Algorithm, 24, 12), a.ExecutedMacs);
+            Assert.True(a.PsnrVsReference >= 80, $"{a.Algorithm}: PSNR {a.PsnrVsReference}");
+        }
+
+        var direct = row.Of(ConvolutionAlgorithm.Direct)!;
+        Assert.Equal(row.Cost.ConvMacs, direct.ExecutedMacs);
+        Assert.True(row.Engine.ExecutedMacs < direct.ExecutedMacs && row.Engine.ExecutedShareOfPeak(row.Cost) < row.Engine.Figures.ShareOfPeak);
     }
 
     private sealed class ScalarUpscaler(CompactSrWeights weights) : IFrameUpscaler

@@ -3,11 +3,13 @@ using Upres.Engine.Imaging;
 
 namespace Upres.Engine.Inference.Compact;
 
-/// Runs the network over one horizontal band of a frame on the calling thread, row by row.
-/// Every layer keeps only a ring of 3 rows (channels-last, zero-padded columns), and layer j
-/// computes row r as soon as layer j-1 has row r+1, so the working set is a few rows per layer
-/// (cache resident) instead of whole-frame tensors streamed through memory. The last
-/// convolution's row goes straight through pixel shuffle + residual into the output planes, or
+/// Runs the network over one horizontal band of a frame on the calling thread, a group of rows
+/// at a time. Every layer keeps only a ring of group + 2 rows (channels-last, zero-padded
+/// columns): a group is 1 row for the row kernels, 2 or 4 for the 2-D Winograd tiles. Layer j
+/// computes the group of rows [r, r + g) as soon as layer j-1 has row r + g, so layer j trails
+/// layer j-1 by one row and needs exactly the g + 2 rows that layer j-1 wrote last; the working
+/// set is a few rows per layer instead of whole-frame tensors streamed through memory. The last
+/// convolution's rows go straight through pixel shuffle + residual into the output planes, or
 /// for a bicubic tail into a ring of horizontally resized rows that is resized vertically as
 /// soon as the rows an output row needs exist.
 internal sealed unsafe class CompactSrRunner : IDisposable
@@ -19,12 +21,14 @@ internal sealed unsafe class CompactSrRunner : IDisposable
     private readonly int rowPixels;
     private readonly int tilePixels;
     private readonly int features;
+    private readonly int group;
+    private readonly int ring;
     private readonly nint featureRowFloats;
     private readonly float* memory;
     private readonly float* zeroRow;
     private readonly float* inputRing;
     private readonly float* featureRings;
-    private readonly float* lastRow;
+    private readonly float* lastRows;
     private readonly float* x4Row;
     private readonly float* tailRing;
     private readonly float* scratch;
@@ -35,8 +39,11 @@ internal sealed unsafe class CompactSrRunner : IDisposable
     {
         this.model = model;
         this.width = width;
-        // A multiple of both kernels' chunks; the extra columns are computed and then zeroed.
-        tilePixels = WinogradRowKernel.RoundUpPixels(width);
+        group = model.RowsPerGroup;
+        ring = group + 2;
+
+        // A multiple of every kernel's chunk; the extra columns are computed and then zeroed.
+        tilePixels = (width + PackedCompactModel.PixelMultiple - 1) / PackedCompactModel.PixelMultiple * PackedCompactModel.PixelMultiple;
         rowPixels = tilePixels + 2;
         features = model.Weights.NumFeatures;
         featureRowFloats = (nint)rowPixels * features;
@@ -51,12 +58,12 @@ internal sealed unsafe class CompactSrRunner : IDisposable
         var sizes = new long[]
         {
             featureRowFloats, // zero row, wide enough for any layer
-            3L * rowPixels * 3, // input ring
-            (long)w.Features.Count * 3 * featureRowFloats, // feature rings
-            (long)tilePixels * w.Last.OutChannels,
+            (long)ring * rowPixels * 3, // input ring
+            (long)w.Features.Count * ring * featureRowFloats, // feature rings
+            (long)group * tilePixels * w.Last.OutChannels,
             3L * width * up,
             horizontal is null ? 0 : TailRingRows * 3L * outWidth,
-            WinogradRowKernel.ScratchFloats,
+            PackedCompactModel.ScratchFloats,
         };
 
         // Every buffer starts on a 64-byte line.
@@ -75,7 +82,7 @@ internal sealed unsafe class CompactSrRunner : IDisposable
         p += sizes[1];
         featureRings = p;
         p += sizes[2];
-        lastRow = p;
+        lastRows = p;
         p += sizes[3];
         x4Row = p;
         p += sizes[4];
@@ -85,6 +92,10 @@ internal sealed unsafe class CompactSrRunner : IDisposable
     }
 
     public int Width => width;
+
+    /// Multiply-adds the convolution kernels executed since the runner was made (padding columns
+    /// and the rows a group computes beyond the band included).
+    public long ExecutedMacs { get; private set; }
 
     /// Computes the output rows that belong to input rows [y0, y1), reading input rows
     /// [y0 - halo, y1 + halo) clipped to the frame; rows beyond that are treated as zero, which
@@ -103,72 +114,125 @@ internal sealed unsafe class CompactSrRunner : IDisposable
         var layers = model.Layers;
         var nf = layers.Length - 1;
         var tail = new TailState(this, input, output, y0, y1);
+        var inRows = stackalloc float*[ring];
+        var outRows = stackalloc float*[group];
+        var filled = a - 1;
 
-        FillInputRow(input, a);
-        for (var s = a; s < b + nf; s++)
+        // Step s: layer j computes rows [o + g*s - j, o + g*s - j + g). The origin o is a multiple
+        // of g, so a band's tiles sit where the whole frame's do and round the same way.
+        var origin = a / group * group;
+        for (var s = 0; origin + (group * s) - nf < b; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (s + 1 < b)
+            var top = origin + (group * s);
+            for (; filled < Math.Min(b - 1, top + group); filled++)
             {
-                FillInputRow(input, s + 1);
+                FillInputRow(input, filled + 1);
             }
 
             for (var j = 0; j < nf; j++)
             {
-                var r = s - j;
-                if (r < a || r >= b)
+                var r0 = top - j;
+                if (r0 + group <= a || r0 >= b)
                 {
                     continue;
                 }
 
                 var l = layers[j];
-                var dst = FeatureRow(j, r) + features;
                 if (j == 0)
                 {
-                    ConvRowKernel.Run<Channels3>(
-                        InputRow(r - 1, a, b), InputRow(r, a, b), InputRow(r + 1, a, b),
-                        l.Weights, l.Bias, l.Slopes, dst, features, features, tilePixels);
+                    for (var r = Math.Max(r0, a); r < Math.Min(r0 + group, b); r++)
+                    {
+                        ConvRowKernel.Run<Channels3>(
+                            InputRow(r - 1, a, b), InputRow(r, a, b), InputRow(r + 1, a, b),
+                            l.Weights, l.Bias, l.Slopes, FeatureRow(0, r) + features, features, features, tilePixels);
+                        ExecutedMacs += (long)tilePixels * 9 * l.InChannels * l.OutChannels;
+                    }
                 }
                 else
                 {
-                    Conv64(l, FeatureRowOrZero(j - 1, r - 1, a, b), FeatureRowOrZero(j - 1, r, a, b), FeatureRowOrZero(j - 1, r + 1, a, b), dst, features);
+                    for (var k = 0; k < group; k++)
+                    {
+                        outRows[k] = FeatureRow(j, r0 + k) + features;
+                    }
+
+                    Conv64(l, j - 1, r0, a, b, inRows, outRows, features);
                 }
 
                 // Columns right of the image must read as zero padding for the next layer.
-                new Span<float>(dst + ((nint)width * features), (tilePixels - width + 1) * features).Clear();
+                for (var r = Math.Max(r0, a); r < Math.Min(r0 + group, b); r++)
+                {
+                    new Span<float>(FeatureRow(j, r) + features + ((nint)width * features), (tilePixels - width + 1) * features).Clear();
+                }
             }
 
-            var rl = s - nf;
-            if (rl >= a && rl < b)
+            var rl = top - nf;
+            if (rl + group > a && rl < b)
             {
                 var l = layers[nf];
-                Conv64(l, FeatureRowOrZero(nf - 1, rl - 1, a, b), FeatureRowOrZero(nf - 1, rl, a, b), FeatureRowOrZero(nf - 1, rl + 1, a, b), lastRow, l.OutChannels);
-                tail.Consume(rl);
+                for (var k = 0; k < group; k++)
+                {
+                    outRows[k] = lastRows + ((nint)k * tilePixels * l.OutChannels);
+                }
+
+                Conv64(l, nf - 1, rl, a, b, inRows, outRows, l.OutChannels);
+                for (var r = Math.Max(rl, a); r < Math.Min(rl + group, b); r++)
+                {
+                    tail.Consume(r, r - rl);
+                }
             }
         }
     }
 
-    private void Conv64(in PackedCompactModel.PackedLayer l, float* row0, float* row1, float* row2, float* dst, int outStride)
+    // Rows [r0, r0 + group) of a 64-channel layer from rows [r0 - 1, r0 + group] of layer `from`.
+    private void Conv64(in PackedCompactModel.PackedLayer l, int from, int r0, int a, int b, float** inRows, float** outRows, int outStride)
     {
-        if (l.WinogradWeights is not null)
+        for (var k = 0; k < ring; k++)
         {
-            WinogradRowKernel.Run(row0, row1, row2, l.WinogradWeights, l.Bias, l.Slopes, dst, outStride, l.OutChannels, tilePixels, scratch);
+            inRows[k] = FeatureRowOrZero(from, r0 - 1 + k, a, b);
+        }
+
+        switch (model.Algorithm)
+        {
+            case ConvolutionAlgorithm.Winograd4x4:
+                WinogradTileKernel<WinogradF4x4>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch);
+                ExecutedMacs += WinogradTileKernel<WinogradF4x4>.Macs(tilePixels, l.OutChannels);
+                return;
+            case ConvolutionAlgorithm.Winograd2x2:
+                WinogradTileKernel<WinogradF2x2>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch);
+                ExecutedMacs += WinogradTileKernel<WinogradF2x2>.Macs(tilePixels, l.OutChannels);
+                return;
+        }
+
+        // Row kernels (a group of one row): rows outside the band are never read, so skip them.
+        if (r0 < a || r0 >= b)
+        {
+            return;
+        }
+
+        if (model.Algorithm == ConvolutionAlgorithm.WinogradRow)
+        {
+            WinogradRowKernel.Run(inRows[0], inRows[1], inRows[2], l.TransformedWeights, l.Bias, l.Slopes, outRows[0], outStride, l.OutChannels, tilePixels, scratch);
+            ExecutedMacs += (long)tilePixels * 6 * l.InChannels * l.OutChannels;
         }
         else
         {
-            ConvRowKernel.Run<Channels64>(row0, row1, row2, l.Weights, l.Bias, l.Slopes, dst, outStride, l.OutChannels, tilePixels);
+            ConvRowKernel.Run<Channels64>(inRows[0], inRows[1], inRows[2], l.Weights, l.Bias, l.Slopes, outRows[0], outStride, l.OutChannels, tilePixels);
+            ExecutedMacs += (long)tilePixels * 9 * l.InChannels * l.OutChannels;
         }
     }
 
-    private float* InputRow(int r, int a, int b) => r < a || r >= b ? zeroRow : inputRing + ((nint)(r % 3) * rowPixels * 3);
+    private static int Slot(int r, int n) => ((r % n) + n) % n;
 
-    private float* FeatureRow(int layer, int r) => featureRings + (((nint)layer * 3) + (r % 3)) * featureRowFloats;
+    private float* InputRow(int r, int a, int b) => r < a || r >= b ? zeroRow : inputRing + ((nint)Slot(r, ring) * rowPixels * 3);
+
+    private float* FeatureRow(int layer, int r) => featureRings + (((nint)layer * ring) + Slot(r, ring)) * featureRowFloats;
 
     private float* FeatureRowOrZero(int layer, int r, int a, int b) => r < a || r >= b ? zeroRow : FeatureRow(layer, r);
 
     private void FillInputRow(PlanarImage input, int r)
     {
-        var dst = inputRing + ((nint)(r % 3) * rowPixels * 3);
+        var dst = inputRing + ((nint)Slot(r, ring) * rowPixels * 3);
         var plane = input.Width * input.Height;
         var row = r * input.Width;
         var data = input.Data;
@@ -192,7 +256,7 @@ internal sealed unsafe class CompactSrRunner : IDisposable
 
     /// Pixel shuffle (DepthToSpace CRD: channel c*r*r + dy*r + dx) plus the nearest-upsampled
     /// input, then either straight into the output or through the bicubic tail.
-    private sealed class TailState
+    private sealed unsafe class TailState
     {
         private readonly CompactSrRunner runner;
         private readonly PlanarImage input;
@@ -204,6 +268,7 @@ internal sealed unsafe class CompactSrRunner : IDisposable
         private readonly CubicResizeAxis? vertical;
         private readonly int outY1;
         private int nextOutRow;
+        private float* conv;
 
         public TailState(CompactSrRunner runner, PlanarImage input, PlanarImage output, int y0, int y1)
         {
@@ -223,8 +288,9 @@ internal sealed unsafe class CompactSrRunner : IDisposable
             }
         }
 
-        public void Consume(int r)
+        public void Consume(int r, int slot)
         {
+            conv = runner.lastRows + ((nint)slot * runner.tilePixels * runner.model.Weights.Last.OutChannels);
             if (vertical is null)
             {
                 if (r >= y0 && r < y1)
@@ -294,7 +360,6 @@ internal sealed unsafe class CompactSrRunner : IDisposable
             var w = input.Width;
             var inPlane = w * input.Height;
             var oc = runner.model.Weights.Last.OutChannels;
-            var conv = runner.lastRow;
             var rr = up * up;
             for (var c = 0; c < 3; c++)
             {

@@ -4,7 +4,8 @@ using Upres.Engine.Imaging;
 namespace Upres.Engine.Inference.Compact;
 
 /// The SRVGGNetCompact family (realesr-animevideov3 x2/x3/x4, realesrgan-x4fast) on the CPU
-/// with the AVX2 row-streaming engine (Winograd F(2,3) for the 64-channel layers by default),
+/// with the AVX2 row-streaming engine (2-D Winograd F(4x4,3x3) for the 64-channel layers by
+/// default),
 /// computing what the ncnn graph computes.
 /// Two ways to use the cores: Upscale splits one frame into horizontal bands, one per thread,
 /// each with a halo of the receptive margin (some rows computed twice); UpscaleOnCallingThread
@@ -23,13 +24,16 @@ public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
         PrePadding = prePadding;
     }
 
+    /// The fastest algorithm measured with `upres bench` (see README, Speed).
+    public const ConvolutionAlgorithm DefaultAlgorithm = ConvolutionAlgorithm.Winograd4x4;
+
     public static bool IsSupported => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 
     /// prePadding mirrors that many pixels around the frame before the network and crops them
     /// off after, as realesrgan-ncnn-vulkan does (10) and as the catalog's conversion bakes in
     /// (InputFraming.RealEsrgan); 0 runs the bare network with its zero padding.
     public static CompactSrUpscaler Create(
-        CompactSrWeights weights, int threads = 0, int prePadding = 0, ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Winograd)
+        CompactSrWeights weights, int threads = 0, int prePadding = 0, ConvolutionAlgorithm algorithm = DefaultAlgorithm)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(prePadding);
         if (!IsSupported)
@@ -53,6 +57,10 @@ public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
     public ConvolutionAlgorithm Algorithm => model.Algorithm;
 
     public CompactSrWeights Weights => model.Weights;
+
+    /// Multiply-adds the convolution kernels executed so far, over every runner that is not
+    /// working on a frame right now (for tests and the benchmark's executed-work figure).
+    public long ExecutedMacs => runners.Sum(r => r.ExecutedMacs);
 
     /// Rows a band must read beyond its own so that its rows come out exactly as for the whole
     /// frame: one per convolution, plus one for the bicubic tail's taps.

@@ -1,10 +1,13 @@
 namespace Upres.Engine.Inference.Compact;
 
-/// How the engine computes the 64-channel 3x3 convolutions. Both give the same result (to float
-/// rounding); Winograd does a third fewer multiply-adds, Direct is the plain one, kept for the
-/// benchmark's honest share-of-peak figure and as the reference in tests.
+/// How the engine computes the 64-channel 3x3 convolutions. All give the same result (to float
+/// rounding) and differ in the multiply-adds they execute per output: Direct 9 (the plain one,
+/// kept for the benchmark's honest share-of-peak figure and as the reference in tests),
+/// WinogradRow F(2,3) along x 6, Winograd2x2 F(2x2,3x3) 4, Winograd4x4 F(4x4,3x3) 2.25.
 public enum ConvolutionAlgorithm
 {
-    Winograd,
+    Winograd4x4,
+    Winograd2x2,
+    WinogradRow,
     Direct,
 }

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Upres.Engine.Inference.Compact;
 
 /// The network's weights re-laid for the row kernels, in one aligned native block that the GC
-/// never moves (the kernels take raw pointers for the whole frame). With Winograd, every
-/// 64-channel layer also carries its transformed weights; the 3-channel head stays direct.
+/// never moves (the kernels take raw pointers for the whole frame). With a Winograd algorithm,
+/// every 64-channel layer carries its transformed weights; the 3-channel head stays direct.
 internal sealed unsafe class PackedCompactModel : IDisposable
 {
     private readonly float* block;
@@ -16,7 +16,7 @@ internal sealed unsafe class PackedCompactModel : IDisposable
         Weights = weights;
         Algorithm = algorithm;
         var layers = weights.Features.Append(weights.Last).ToArray();
-        var winograd = layers.Select(l => algorithm == ConvolutionAlgorithm.Winograd && l.InChannels == WinogradRowKernel.Channels ? WinogradRowKernel.Pack(l) : null).ToArray();
+        var winograd = layers.Select(l => l.InChannels == WinogradRowKernel.Channels ? Transform(l, algorithm) : null).ToArray();
         long total = layers.Select((l, i) => (winograd[i] is { } w ? Aligned(w.Length) : Aligned(l.Weights.Length)) + (2L * Aligned(l.OutChannels))).Sum();
         block = (float*)NativeMemory.AlignedAlloc((nuint)(total * sizeof(float)), 64);
         var cursor = block;
@@ -37,11 +37,36 @@ internal sealed unsafe class PackedCompactModel : IDisposable
 
     public ConvolutionAlgorithm Algorithm { get; }
 
+    /// Output rows a 64-channel layer computes at once.
+    public int RowsPerGroup => Algorithm switch
+    {
+        ConvolutionAlgorithm.Winograd4x4 => 4,
+        ConvolutionAlgorithm.Winograd2x2 => 2,
+        _ => 1,
+    };
+
+    /// Row widths are rounded to this, a multiple of every kernel's chunk (6 direct, 12 F(2,3)
+    /// and F(2x2), 24 F(4x4)), so one runner layout serves them all.
+    public static int PixelMultiple => 24;
+
+    /// Floats of per-runner scratch, enough for any kernel.
+    public static int ScratchFloats => Math.Max(
+        WinogradRowKernel.ScratchFloats,
+        Math.Max(WinogradTileKernel<WinogradF2x2>.ScratchFloats, WinogradTileKernel<WinogradF4x4>.ScratchFloats));
+
     /// Features first, the last convolution at the end.
     public PackedLayer[] Layers { get; }
 
     /// Floats rounded up to whole 64-byte lines, so the next array starts on one.
     internal static long Aligned(long floats) => (floats + 15) / 16 * 16;
+
+    private static float[]? Transform(CompactConvLayer layer, ConvolutionAlgorithm algorithm) => algorithm switch
+    {
+        ConvolutionAlgorithm.Winograd4x4 => WinogradTileKernel<WinogradF4x4>.Pack(layer),
+        ConvolutionAlgorithm.Winograd2x2 => WinogradTileKernel<WinogradF2x2>.Pack(layer),
+        ConvolutionAlgorithm.WinogradRow => WinogradRowKernel.Pack(layer),
+        _ => null,
+    };
 
     private static float* Place(float[] values, ref float* cursor)
     {
@@ -66,14 +91,14 @@ internal sealed unsafe class PackedCompactModel : IDisposable
 
         public int OutChannels { get; } = outChannels;
 
-        /// Null where the layer runs Winograd.
+        /// Null where the layer runs a Winograd kernel.
         public float* Weights { get; } = weights;
 
         public float* Bias { get; } = bias;
 
         public float* Slopes { get; } = slopes;
 
-        /// Null where the layer runs direct.
-        public float* WinogradWeights { get; } = winogradWeights;
+        /// The Winograd kernel's transformed weights; null where the layer runs direct.
+        public float* TransformedWeights { get; } = winogradWeights;
     }
 }
