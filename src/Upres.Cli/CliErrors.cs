@@ -1,12 +1,18 @@
+using Upres.Engine.Pipeline;
+
 namespace Upres.Cli;
 
+/// Every error the command line reports: one line `error [code]: message` on stderr, and the exit
+/// code the README gives for the code's kind in the engine's one table (UpscaleErrorCodes.Kinds).
 internal static class CliErrors
 {
-    public static int ExitCodeFor(string code) => code switch
+    public static int ExitCodeFor(string code) => ExitCodes.For(UpscaleErrorCodes.KindOf(code));
+
+    public static int Report(string code, string message)
     {
-        "invalid_size" or "invalid_option" or "unsupported_container_codec" or "unknown_model" => ExitCodes.Usage,
-        "runtime_missing" or "ffmpeg_missing" or "model_files_missing" => ExitCodes.MissingDependency,
-        _ when code.StartsWith("input_", StringComparison.Ordinal) || code == "no_video_stream" => ExitCodes.InputRefused,
-        _ => ExitCodes.Failed,
-    };
+        Console.Error.WriteLine($"error [{code}]: {message}");
+        return ExitCodeFor(code);
+    }
+
+    public static int Report(UpscaleException e) => Report(e.Code, e.Message);
 }

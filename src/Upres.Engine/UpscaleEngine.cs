@@ -89,7 +89,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         {
             if (!Catalog.TryGet(request.Model, out var named))
             {
-                throw new UpscaleException("unknown_model",
+                throw new UpscaleException(UpscaleErrorCodes.UnknownModel,
                     $"no model named '{request.Model}'; known: {string.Join(", ", Catalog.All.Select(m => m.Name).Order(StringComparer.Ordinal))}");
             }
 
@@ -126,12 +126,12 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new UpscaleException("model_files_missing",
+            throw new UpscaleException(UpscaleErrorCodes.ModelFilesMissing,
                 $"the files of model '{model.Name}' are not in {Paths.CacheDirectory}: run ./upres once (it fetches them) ({e.Message})", e);
         }
         catch (ModelIntegrityException e)
         {
-            throw new UpscaleException("model_files_corrupt", e.Message, e);
+            throw new UpscaleException(UpscaleErrorCodes.ModelFilesCorrupt, e.Message, e);
         }
     }
 
@@ -178,7 +178,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         };
         if (!runtime.Supports(provider))
         {
-            throw new UpscaleException("provider_unavailable",
+            throw new UpscaleException(UpscaleErrorCodes.ProviderUnavailable,
                 $"the {provider} provider is not available in this ONNX Runtime (it has: {string.Join(", ", runtime.AvailableProviders)})");
         }
 

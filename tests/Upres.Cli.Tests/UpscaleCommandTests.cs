@@ -30,6 +30,7 @@ public sealed class UpscaleCommandTests : IDisposable
     [Theory]
     [InlineData(2, "invalid_size", "upscale", "IN", "OUT.mp4", "--size", "7x7")]
     [InlineData(2, "unknown_model", "upscale", "IN", "OUT.mp4", "--model", "nope")]
+    [InlineData(2, "invalid_request", "upscale", "IN", "OUT.mp4", "--scale", "7")]
     [InlineData(2, "unsupported_container_codec", "upscale", "IN", "OUT.webm", "--codec", "h264")]
     [InlineData(3, "input_not_found", "upscale", "MISSING", "OUT.mp4")]
     [InlineData(3, "no_video_stream", "upscale", "AUDIO", "OUT.mp4")]
@@ -53,6 +54,21 @@ public sealed class UpscaleCommandTests : IDisposable
 
         Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}: {result.StandardError}");
         Assert.Contains($"error [{code}]", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_dir, "OUT*"));
+    }
+
+    [Fact]
+    public async Task A_missing_ffmpeg_exits_with_code_4_and_names_the_tool()
+    {
+        var input = await ClipAsync();
+        var empty = Directory.CreateDirectory(Path.Combine(_dir, "empty-path")).FullName;
+
+        var result = await UpresCommand.RunAsync(new Dictionary<string, string?> { ["PATH"] = empty },
+            "upscale", input, Path.Combine(_dir, "OUT.mp4"));
+
+        Assert.True(result.ExitCode == 4, $"exit {result.ExitCode}: {result.StandardError}");
+        Assert.Contains("error [tool_missing]", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("ffprobe", result.StandardError, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_dir, "OUT*"));
     }
 

@@ -21,7 +21,7 @@ public sealed class RestartTests
         var environment = new Dictionary<string, string>
         {
             ["UPRES_DATA"] = data,
-            ["UPRES_ADMIN_KEY"] = "admin",
+            ["UPRES_ADMIN_KEY"] = UpresTestServer.AdminKey,
             ["UPRES_LEASE_SECONDS"] = "3",
             ["UPRES_POLL_MS"] = "100",
             ["UPRES_FETCH_ALLOW"] = "127.0.0.1",
@@ -35,7 +35,7 @@ public sealed class RestartTests
         using (var first = await ServerProcess.StartAsync(port, environment))
         {
             using var admin = new HttpClient { BaseAddress = first.BaseAddress };
-            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin");
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", UpresTestServer.AdminKey);
             var account = await (await admin.PostAsJsonAsync("/v1/admin/accounts", new { name = "restart", credits = 1000 })).ReadObjectAsync();
             key = (string)(await (await admin.PostAsync($"/v1/admin/accounts/{(string)account["id"]!}/keys", null)).ReadObjectAsync())["key"]!;
             using var client = new HttpClient { BaseAddress = first.BaseAddress };

@@ -29,21 +29,18 @@ internal static class BenchCommand
             var only = parse.GetValue(modelsOnly);
             if (InputSize(parse.GetValue(input)) is not ({ } width, { } height))
             {
-                Console.Error.WriteLine("error [invalid_size]: --input must be WxH, each side a whole number from 16 to 16384");
-                return ExitCodes.Usage;
+                return CliErrors.Report(UpscaleErrorCodes.InvalidSize, "--input must be WxH, each side a whole number from 16 to 16384");
             }
 
             var unknown = parse.GetValue(models)?.FirstOrDefault(m => !CompactSrModels.Names.Contains(m, StringComparer.Ordinal));
             if (unknown is not null)
             {
-                Console.Error.WriteLine($"error [unknown_model]: {unknown} is not a compact model; bench knows {string.Join(", ", CompactSrModels.Names)}");
-                return ExitCodes.Usage;
+                return CliErrors.Report(UpscaleErrorCodes.UnknownModel, $"{unknown} is not a compact model; bench knows {string.Join(", ", CompactSrModels.Names)}");
             }
 
             if (Algorithms(parse.GetValue(algorithms)) is not { } timed)
             {
-                Console.Error.WriteLine($"error [unknown_algorithm]: --algorithm takes {string.Join(", ", AlgorithmNames)} or all");
-                return ExitCodes.Usage;
+                return CliErrors.Report(UpscaleErrorCodes.UnknownAlgorithm, $"--algorithm takes {string.Join(", ", AlgorithmNames)} or all");
             }
 
             var paths = UpresPaths.FromEnvironment();

@@ -33,8 +33,7 @@ internal static class UpscaleCommand
             }
             catch (UpscaleException e)
             {
-                Console.Error.WriteLine($"error [{e.Code}]: {e.Message}");
-                return CliErrors.ExitCodeFor(e.Code);
+                return CliErrors.Report(e);
             }
         });
         return command;

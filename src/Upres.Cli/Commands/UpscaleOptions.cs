@@ -75,7 +75,7 @@ internal sealed class UpscaleOptions
         var parts = size.ToLowerInvariant().Split('x');
         if (parts.Length != 2 || (parts[0].Length == 0 && parts[1].Length == 0))
         {
-            throw new UpscaleException("invalid_size", $"--size must look like 1920x1080, 1920x or x1080, not '{size}'");
+            throw new UpscaleException(UpscaleErrorCodes.InvalidSize, $"--size must look like 1920x1080, 1920x or x1080, not '{size}'");
         }
 
         return (ParseDim(parts[0], size), ParseDim(parts[1], size));
@@ -90,7 +90,7 @@ internal sealed class UpscaleOptions
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 16 || value > 16384)
         {
-            throw new UpscaleException("invalid_size", $"--size '{whole}': each side must be a whole number from 16 to 16384");
+            throw new UpscaleException(UpscaleErrorCodes.InvalidSize, $"--size '{whole}': each side must be a whole number from 16 to 16384");
         }
 
         return value;

@@ -79,7 +79,7 @@ public sealed unsafe class OrtRuntime
             if (!File.Exists(libraryPath))
             {
                 throw new UpscaleException(
-                    "onnxruntime_missing",
+                    UpscaleErrorCodes.OnnxRuntimeMissing,
                     $"The ONNX Runtime library was not found at {libraryPath}. Run ./upres (or scripts/setup.sh) once to fetch it, or set UPRES_ORT_LIB to its path.");
             }
 
@@ -91,7 +91,7 @@ public sealed unsafe class OrtRuntime
             catch (DllNotFoundException e)
             {
                 throw new UpscaleException(
-                    "onnxruntime_unloadable",
+                    UpscaleErrorCodes.OnnxRuntimeUnloadable,
                     $"The ONNX Runtime library at {libraryPath} could not be loaded (it needs glibc 2.28 or newer on x64 Linux): {e.Message}",
                     e);
             }
@@ -105,7 +105,7 @@ public sealed unsafe class OrtRuntime
             if (table == IntPtr.Zero)
             {
                 throw new UpscaleException(
-                    "onnxruntime_too_old",
+                    UpscaleErrorCodes.OnnxRuntimeTooOld,
                     $"The ONNX Runtime at {libraryPath} is version {version}; Upres needs API version {OrtApi.ApiVersion} (ONNX Runtime 1.{OrtApi.ApiVersion} or newer).");
             }
 

@@ -81,7 +81,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
         catch (System.ComponentModel.Win32Exception e)
         {
             process.Dispose();
-            throw new ProcessFailedException(commandLine, -1, [e.Message]);
+            throw new ProcessFailedException(commandLine, ProcessFailedException.NotStarted, [e.Message]);
         }
 
         return new ChildProcess(process, options, commandLine);

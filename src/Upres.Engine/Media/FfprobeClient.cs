@@ -60,6 +60,11 @@ public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSp
         {
             throw new UpscaleException(UpscaleErrorCodes.ProbeTimeout, $"ffprobe took longer than {_timeout}", e);
         }
+        catch (ProcessFailedException e) when (e.ExitCode == ProcessFailedException.NotStarted)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.ToolMissing,
+                $"{ffprobePath} could not be started ({string.Join(" ", e.StderrTail)}): install ffmpeg, or run ./upres doctor", e);
+        }
         catch (ProcessFailedException e)
         {
             throw new UpscaleException(UpscaleErrorCodes.UnreadableInput,

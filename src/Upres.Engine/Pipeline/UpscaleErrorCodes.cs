@@ -1,6 +1,7 @@
 namespace Upres.Engine.Pipeline;
 
-/// The stable codes carried by UpscaleException. Callers (API, CLI) match on these; never rename one.
+/// The stable codes carried by UpscaleException, each with its kind in one table. Callers (API, CLI)
+/// match on these; never rename one. A code thrown anywhere in the engine or the CLI is listed here.
 public static class UpscaleErrorCodes
 {
     public const string InputNotFound = "input_not_found";
@@ -10,14 +11,54 @@ public static class UpscaleErrorCodes
     public const string NoVideoStream = "no_video_stream";
     public const string NoFrames = "no_frames";
     public const string InvalidRequest = "invalid_request";
+    public const string InvalidSize = "invalid_size";
+    public const string UnknownModel = "unknown_model";
+    public const string UnknownAlgorithm = "unknown_algorithm";
     public const string UnsupportedContainer = "unsupported_container";
     public const string UnsupportedContainerCodec = "unsupported_container_codec";
+    public const string ProviderUnavailable = "provider_unavailable";
     public const string DecodeFailed = "decode_failed";
     public const string UpscalerFailed = "upscaler_failed";
     public const string EncodeFailed = "encode_failed";
     public const string MuxFailed = "mux_failed";
     public const string ToolMissing = "tool_missing";
+    public const string ModelFilesMissing = "model_files_missing";
+    public const string ModelFilesCorrupt = "model_files_corrupt";
+    public const string OnnxRuntimeMissing = "onnxruntime_missing";
+    public const string OnnxRuntimeUnloadable = "onnxruntime_unloadable";
+    public const string OnnxRuntimeTooOld = "onnxruntime_too_old";
 
     /// A segment of a split video did not decode to the frames the timeline promised (so it is never joined).
     public const string SegmentMismatch = "segment_mismatch";
+
+    public static IReadOnlyDictionary<string, UpscaleErrorKind> Kinds { get; } = new Dictionary<string, UpscaleErrorKind>(StringComparer.Ordinal)
+    {
+        [InputNotFound] = UpscaleErrorKind.InputRefused,
+        [UnreadableInput] = UpscaleErrorKind.InputRefused,
+        [ProbeFailed] = UpscaleErrorKind.InputRefused,
+        [ProbeTimeout] = UpscaleErrorKind.InputRefused,
+        [NoVideoStream] = UpscaleErrorKind.InputRefused,
+        [NoFrames] = UpscaleErrorKind.InputRefused,
+        [InvalidRequest] = UpscaleErrorKind.BadOptions,
+        [InvalidSize] = UpscaleErrorKind.BadOptions,
+        [UnknownModel] = UpscaleErrorKind.BadOptions,
+        [UnknownAlgorithm] = UpscaleErrorKind.BadOptions,
+        [UnsupportedContainer] = UpscaleErrorKind.BadOptions,
+        [UnsupportedContainerCodec] = UpscaleErrorKind.BadOptions,
+        [ProviderUnavailable] = UpscaleErrorKind.MissingDependency,
+        [DecodeFailed] = UpscaleErrorKind.Failed,
+        [UpscalerFailed] = UpscaleErrorKind.Failed,
+        [EncodeFailed] = UpscaleErrorKind.Failed,
+        [MuxFailed] = UpscaleErrorKind.Failed,
+        [SegmentMismatch] = UpscaleErrorKind.Failed,
+        [ToolMissing] = UpscaleErrorKind.MissingDependency,
+        [ModelFilesMissing] = UpscaleErrorKind.MissingDependency,
+        [ModelFilesCorrupt] = UpscaleErrorKind.MissingDependency,
+        [OnnxRuntimeMissing] = UpscaleErrorKind.MissingDependency,
+        [OnnxRuntimeUnloadable] = UpscaleErrorKind.MissingDependency,
+        [OnnxRuntimeTooOld] = UpscaleErrorKind.MissingDependency,
+    };
+
+    /// A code missing from the table reads as a plain failure, never as something the caller did wrong.
+    public static UpscaleErrorKind KindOf(string code) => Kinds.GetValueOrDefault(code, UpscaleErrorKind.Failed);
 }

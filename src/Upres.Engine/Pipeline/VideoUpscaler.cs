@@ -567,7 +567,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
                     $"mkvmerge could not restore frame timestamps: {string.Join(Environment.NewLine, result.StderrTail.Concat(result.StandardOutput.Split('\n').TakeLast(5)))}");
             }
         }
-        catch (ProcessFailedException e) when (e.ExitCode == -1)
+        catch (ProcessFailedException e) when (e.ExitCode == ProcessFailedException.NotStarted)
         {
             throw new UpscaleException(UpscaleErrorCodes.ToolMissing,
                 "mkvmerge (mkvtoolnix) is needed for variable-frame-rate input; run scripts/setup.sh", e);
@@ -601,7 +601,8 @@ public sealed class VideoUpscaler : IVideoUpscaler
         }
     }
 
-    private static UpscaleException Failure(string code, string what, ProcessFailedException e) =>
-        new(code, string.Create(CultureInfo.InvariantCulture,
+    private static UpscaleException Failure(string code, string what, ProcessFailedException e) => e.ExitCode == ProcessFailedException.NotStarted
+        ? new(UpscaleErrorCodes.ToolMissing, $"ffmpeg could not be started for {what} ({string.Join(" ", e.StderrTail)}): install ffmpeg, or run ./upres doctor", e)
+        : new(code, string.Create(CultureInfo.InvariantCulture,
             $"ffmpeg failed {what} (exit {e.ExitCode}):{Environment.NewLine}{string.Join(Environment.NewLine, e.StderrTail.TakeLast(10))}{Environment.NewLine}command: {e.CommandLine}"), e);
 }

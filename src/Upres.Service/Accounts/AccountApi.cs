@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Upres.Service.Hosting;
 using Upres.Service.Problems;
 
 namespace Upres.Service.Accounts;
@@ -11,6 +13,10 @@ public static class AccountApi
     public static RouteGroupBuilder MapAccounts(this RouteGroupBuilder v1)
     {
         v1.MapGet("/account", GetAccount).WithName("GetAccount");
+        v1.MapGet("/account/keys", (CurrentAccount me, IAccountStore store, CancellationToken ct) => ListKeys(me.Id, store, ct));
+        v1.MapDelete("/account/keys/{keyId}", (string keyId, CurrentAccount me, IAccountStore store, CancellationToken ct) => RevokeKey(me.Id, keyId, store, ct));
+        v1.MapPost("/account/webhook-secret/rotate", (CurrentAccount me, IAccountStore store, IOptions<UpresOptions> options, CancellationToken ct)
+            => RotateWebhookSecret(me.Id, store, options, ct));
         return v1;
     }
 
@@ -21,6 +27,9 @@ public static class AccountApi
         admin.MapGet("/accounts/{id}", GetAccountAdmin);
         admin.MapPost("/accounts/{id}/keys", CreateKey);
         admin.MapPost("/accounts/{id}/credits", AddCredits);
+        admin.MapGet("/accounts/{id}/keys", ListKeys);
+        admin.MapDelete("/accounts/{id}/keys/{keyId}", RevokeKey);
+        admin.MapPost("/accounts/{id}/webhook-secret/rotate", RotateWebhookSecret);
         return admin;
     }
 
@@ -58,6 +67,17 @@ public static class AccountApi
             ? Errors.NotFound("account", id).ToProblem()
             : TypedResults.Created($"/v1/admin/accounts/{id}", new ApiKeyView(key.Id, key.AccountId, key.Key, key.Prefix, key.CreatedAt));
     }
+
+    public static async Task<Results<Ok<IReadOnlyList<ApiKeyInfo>>, ProblemHttpResult>> ListKeys(string id, IAccountStore store, CancellationToken ct)
+        => await store.ListKeysAsync(id, ct) is { } keys ? TypedResults.Ok(keys) : Errors.NotFound("account", id).ToProblem();
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, string keyId, IAccountStore store, CancellationToken ct)
+        => await store.RevokeKeyAsync(id, keyId, ct) ? TypedResults.NoContent() : Errors.NotFound("key", keyId).ToProblem();
+
+    public static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> RotateWebhookSecret(string id, IAccountStore store, IOptions<UpresOptions> options, CancellationToken ct)
+        => await store.RotateWebhookSecretAsync(id, TimeSpan.FromHours(options.Value.WebhookSecretOverlapHours), ct) is { } rotated
+            ? TypedResults.Ok(rotated)
+            : Errors.NotFound("account", id).ToProblem();
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> AddCredits(string id, AddCreditsBody body, IAccountStore store, CancellationToken ct)
     {

@@ -15,5 +15,16 @@ public interface IAccountStore
     /// leave less than what is reserved.
     Task<Account?> AddCreditsAsync(string accountId, long amount, string? note, CancellationToken cancellationToken);
 
+    /// The account's keys (never the key itself: only its prefix), newest first; null for an unknown account.
+    Task<IReadOnlyList<ApiKeyInfo>?> ListKeysAsync(string accountId, CancellationToken cancellationToken);
+
+    /// Revokes one of the account's keys (from then on it authenticates nowhere); false when the
+    /// account has no such key. Revoking a revoked key changes nothing.
+    Task<bool> RevokeKeyAsync(string accountId, string keyId, CancellationToken cancellationToken);
+
+    /// A new webhook secret; the old one keeps signing beside it until `overlap` has passed, so
+    /// receivers can switch without losing a message. Null for an unknown account.
+    Task<RotatedSecret?> RotateWebhookSecretAsync(string accountId, TimeSpan overlap, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<LedgerEntry>> LedgerAsync(string accountId, int limit, CancellationToken cancellationToken);
 }

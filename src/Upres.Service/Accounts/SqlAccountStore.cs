@@ -4,15 +4,17 @@ using Upres.Service.Data;
 
 namespace Upres.Service.Accounts;
 
-public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock) : IAccountStore
+public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, KnownApiKeys? knownKeys = null) : IAccountStore
 {
+    private readonly KnownApiKeys _known = knownKeys ?? new KnownApiKeys();
+
     private const string AccountColumns = "id AS Id, name AS Name, balance AS Balance, reserved AS Reserved, webhook_secret AS WebhookSecret, created_at AS CreatedAt";
 
     public async Task<Account> CreateAsync(string name, long credits, CancellationToken cancellationToken)
     {
         var id = Ids.New("acct");
         var now = clock.Ms();
-        var secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var secret = NewWebhookSecret();
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await db.BeginWriteAsync(c, cancellationToken);
         await c.ExecuteAsync(new CommandDefinition(
@@ -50,6 +52,7 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock) : IAc
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO api_keys (id, account_id, key_hash, prefix, created_at) VALUES (@id, @accountId, @hash, @prefix, @now)",
             new { id, accountId, hash = ApiKeyHash.Of(key), prefix, now }, cancellationToken: cancellationToken));
+        _known.Add(ApiKeyHash.Of(key), accountId);
         return new CreatedApiKey(id, accountId, key, prefix, now.ToTime());
     }
 
@@ -60,6 +63,7 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock) : IAc
             return null;
         }
 
+        var hash = ApiKeyHash.Of(rawKey.Trim());
         await using var c = await db.OpenAsync(cancellationToken);
         var row = await c.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(
             """
@@ -67,8 +71,15 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock) : IAc
             FROM api_keys k JOIN accounts a ON a.id = k.account_id
             WHERE k.key_hash = @hash AND k.revoked_at IS NULL
             """,
-            new { hash = ApiKeyHash.Of(rawKey.Trim()) }, cancellationToken: cancellationToken));
-        return row?.ToAccount();
+            new { hash }, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            _known.Remove(hash);
+            return null;
+        }
+
+        _known.Add(hash, row.Id);
+        return row.ToAccount();
     }
 
     public async Task<Account?> AddCreditsAsync(string accountId, long amount, string? note, CancellationToken cancellationToken)
@@ -94,6 +105,51 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock) : IAc
         return await GetAsync(accountId, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<ApiKeyInfo>?> ListKeysAsync(string accountId, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(accountId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.QueryAsync<KeyRow>(new CommandDefinition(
+            "SELECT id AS Id, account_id AS AccountId, prefix AS Prefix, created_at AS CreatedAt, revoked_at AS RevokedAt FROM api_keys WHERE account_id = @accountId ORDER BY created_at DESC, id DESC",
+            new { accountId }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new ApiKeyInfo(r.Id, r.AccountId, r.Prefix, r.CreatedAt.ToTime(), r.RevokedAt?.ToTime()))];
+    }
+
+    public async Task<bool> RevokeKeyAsync(string accountId, string keyId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var hash = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT key_hash FROM api_keys WHERE id = @keyId AND account_id = @accountId", new { keyId, accountId }, cancellationToken: cancellationToken));
+        if (hash is null)
+        {
+            return false;
+        }
+
+        _known.Remove(hash);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET revoked_at = @now WHERE id = @keyId AND account_id = @accountId AND revoked_at IS NULL",
+            new { keyId, accountId, now = clock.Ms() }, cancellationToken: cancellationToken));
+        return true;
+    }
+
+    public async Task<RotatedSecret?> RotateWebhookSecretAsync(string accountId, TimeSpan overlap, CancellationToken cancellationToken)
+    {
+        var secret = NewWebhookSecret();
+        var until = clock.GetUtcNow() + overlap;
+        await using var c = await db.OpenAsync(cancellationToken);
+        var changed = await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE accounts SET previous_webhook_secret = webhook_secret, previous_secret_until = @until, webhook_secret = @secret
+            WHERE id = @accountId
+            """,
+            new { accountId, secret, until = until.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return changed == 0 ? null : new RotatedSecret(secret, until);
+    }
+
     public async Task<IReadOnlyList<LedgerEntry>> LedgerAsync(string accountId, int limit, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
@@ -105,6 +161,17 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock) : IAc
             """,
             new { accountId, limit }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => new LedgerEntry(r.Id, r.JobId, r.Kind, r.Amount, r.BalanceAfter, r.ReservedAfter, r.Note, r.CreatedAt.ToTime()))];
+    }
+
+    private static string NewWebhookSecret() => "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    private sealed class KeyRow
+    {
+        public string Id { get; set; } = "";
+        public string AccountId { get; set; } = "";
+        public string Prefix { get; set; } = "";
+        public long CreatedAt { get; set; }
+        public long? RevokedAt { get; set; }
     }
 
     private sealed class AccountRow

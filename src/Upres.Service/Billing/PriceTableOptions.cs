@@ -1,3 +1,5 @@
+using Upres.Engine.Models;
+
 namespace Upres.Service.Billing;
 
 /// The one price table (configuration section UPRES_PRICING). A row is "that size and below in
@@ -8,8 +10,16 @@ public sealed class PriceTableOptions
 {
     public List<PriceRow> Rows { get; set; } = [];
 
-    /// Optional multipliers by catalog model name (e.g. a slower, stronger model costs more).
-    public Dictionary<string, decimal> ModelMultipliers { get; set; } = new(StringComparer.Ordinal);
+    /// Multipliers by catalog model name, by how much longer the model takes than the compact video
+    /// models (multiplier 1). Configured entries replace or add to these defaults.
+    public Dictionary<string, decimal> ModelMultipliers { get; set; } = new(DefaultModelMultipliers, StringComparer.Ordinal);
+
+    /// By architecture, for every catalog model: RRDBNet (realesrgan-x4plus, the `quality` preset)
+    /// runs about 15x longer than the compact video models on the same frames; Real-CUGAN's U-Net
+    /// about 8x (an estimate from its layer shapes, not a measurement). Compact models and `none`: 1.
+    public static IReadOnlyDictionary<string, decimal> DefaultModelMultipliers { get; } = ModelCatalog.Default.All
+        .Where(m => m.Architecture != ModelArchitecture.SrVggNetCompact)
+        .ToDictionary(m => m.Name, m => m.Architecture == ModelArchitecture.RrdbNet ? 15m : 8m, StringComparer.Ordinal);
 
     public static IReadOnlyList<PriceRow> DefaultRows { get; } =
     [

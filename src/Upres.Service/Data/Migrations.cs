@@ -125,6 +125,12 @@ internal static class Migrations
         CREATE INDEX ix_webhook_attempts_message ON webhook_attempts(message_id, attempt);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
+        // Key lifecycle: a rotated webhook secret keeps signing beside the new one until previous_secret_until.
+        """
+        ALTER TABLE accounts ADD COLUMN previous_webhook_secret TEXT;
+        ALTER TABLE accounts ADD COLUMN previous_secret_until {int};
+        CREATE INDEX ix_api_keys_account ON api_keys(account_id, created_at);
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

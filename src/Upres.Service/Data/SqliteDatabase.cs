@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Data;
 
@@ -10,7 +11,24 @@ public sealed class SqliteDatabase : IUpresDatabase
 
     public SqliteDatabase(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // The database holds webhook secrets and the link-signing key: create it 0600 before SQLite
+        // opens it (its -wal and -shm files take the database file's mode).
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (!File.Exists(path))
+        {
+            try
+            {
+                using (new FileStream(path, OwnerOnly.NewFile()))
+                {
+                }
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first.
+            }
+        }
+
+        OwnerOnly.Restrict(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,

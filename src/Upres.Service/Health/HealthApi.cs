@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Upres.Service.Data;
 using Upres.Service.Hosting;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Health;
 
@@ -39,7 +40,7 @@ public static class HealthApi
 
         try
         {
-            Directory.CreateDirectory(options.Value.TempDirectory);
+            OwnerOnly.CreateDirectory(options.Value.TempDirectory);
             var probe = Path.Combine(options.Value.TempDirectory, $".ready-{Guid.NewGuid():N}");
             await File.WriteAllTextAsync(probe, "ok", ct);
             File.Delete(probe);

@@ -61,6 +61,13 @@ public sealed class UpresOptions
     [Range(1, 1_000_000)]
     public int RateLimitPerMinute { get; set; } = 120;
 
+    /// Requests per minute from one client address carrying a key this server does not know (a
+    /// guess, or a key made on another server and not yet seen here); each such request costs a
+    /// database lookup, so guessing is slowed before it reaches the database.
+    [ConfigurationKeyName("UPRES_AUTH_FAILURES_PER_MINUTE")]
+    [Range(1, 1_000_000)]
+    public int AuthFailuresPerMinute { get; set; } = 30;
+
     [ConfigurationKeyName("UPRES_FETCH_MAX_MB")]
     [Range(1, 1_000_000)]
     public long FetchMaxMegabytes { get; set; } = 2048;
@@ -88,6 +95,11 @@ public sealed class UpresOptions
     [ConfigurationKeyName("UPRES_MAX_BODY_KB")]
     [Range(1, 1_000_000)]
     public int MaxBodyKilobytes { get; set; } = 1024;
+
+    /// After a webhook secret rotation, the previous secret keeps signing beside the new one this long.
+    [ConfigurationKeyName("UPRES_WEBHOOK_SECRET_OVERLAP_HOURS")]
+    [Range(0, 24 * 30)]
+    public double WebhookSecretOverlapHours { get; set; } = 24;
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Hosting;
 
@@ -39,10 +40,23 @@ public static class UpresServer
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        await using var app = Build(args);
-        EnsureAdminKey(app);
-        await app.RunAsync(cancellationToken);
-        return 0;
+        try
+        {
+            await using var app = Build(args);
+            StartupCheck.Validate(app.Services);
+            EnsureAdminKey(app);
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (Exception e) when (StartupCheck.Describe(e) is { } problems)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync($"error [invalid_setting]: {problem}");
+            }
+
+            return StartupCheck.BadSettingExitCode;
+        }
     }
 
     /// A fresh install has no UPRES_ADMIN_KEY, and without one nobody could create the first
@@ -56,7 +70,7 @@ public static class UpresServer
             return;
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        OwnerOnly.CreateDirectory(options.DataDirectory);
         var file = Path.Combine(options.DataDirectory, "admin.key");
         if (!File.Exists(file))
         {

@@ -32,7 +32,8 @@ public static class UpresServiceRegistration
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<UpresOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<UpresOptions>();
+        services.AddSingleton<IValidateOptions<UpresOptions>, AdminKeyStrength>();
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -60,6 +61,8 @@ public static class UpresServiceRegistration
                 : new SqliteDatabase(o.DatabaseFile);
         });
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<KnownApiKeys>();
+        services.AddHostedService<KnownApiKeys.Loader>();
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddScoped<CurrentAccount>();
         services.AddSingleton<AdminKeyFilter>();
@@ -68,7 +71,7 @@ public static class UpresServiceRegistration
         services.TryAddSingleton<IVideoUpscaler>(_ => UpscaleEngine.Create(new EngineOptions()));
         services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient());
 
-        services.AddOptions<MediaLimitsOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<MediaLimitsOptions>();
         services.AddOptions<PriceTableOptions>().BindConfiguration("UPRES_PRICING");
         services.AddSingleton(sp => new FetchAllowList(sp.GetRequiredService<IOptions<UpresOptions>>().Value.FetchAllow));
         services.AddSingleton(sp => new UrlGuard(sp.GetRequiredService<FetchAllowList>()));

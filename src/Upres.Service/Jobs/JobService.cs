@@ -84,7 +84,8 @@ public sealed class JobService(
         {
             var plan = OutputPlanner.Plan(probe, spec);
             var query = request.PriceQueryFor?.Invoke(plan)
-                ?? new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate, spec.UseSr ? spec.Model : null);
+                ?? new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate,
+                    spec.UseSr ? spec.Model : Upres.Engine.UpscaleEngine.NoSuperResolution, spec.Scale);
             var quote = prices.Quote(query);
             var estimate = Estimate(plan);
             if (request.EstimateOnly)
@@ -206,7 +207,7 @@ public sealed class JobService(
             return (upload.Path, false, probe);
         }
 
-        Directory.CreateDirectory(options.Value.InputsDirectory);
+        OwnerOnly.CreateDirectory(options.Value.InputsDirectory);
         var path = Path.Combine(options.Value.InputsDirectory, jobId);
         await fetcher.DownloadAsync(request.Input.Url!, path, cancellationToken);
         try

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Upres.Engine.Pipeline;
 using Upres.Service.Hosting;
 using Upres.Service.Metrics;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Jobs;
 
@@ -75,7 +76,8 @@ public sealed partial class JobWorker(
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(job, lease, progress, cts, () => leaseLost = true, heartbeatStop.Token);
         var resultDir = Path.Combine(options.Value.ResultsDirectory, job.Id);
-        Directory.CreateDirectory(resultDir);
+        OwnerOnly.CreateDirectory(options.Value.ResultsDirectory);
+        OwnerOnly.CreateDirectory(resultDir);
         var partial = Path.Combine(resultDir, $"attempt-{job.Attempts}{job.Spec.FileExtension}");
         var final = Path.Combine(resultDir, $"result{job.Spec.FileExtension}");
         var started = clock.GetTimestamp();
@@ -84,6 +86,7 @@ public sealed partial class JobWorker(
             var request = job.Spec.ToUpscaleRequest(job.InputPath, partial, job.Plan);
             var result = await upscaler.UpscaleAsync(request, progress, cts.Token);
             File.Move(result.OutputPath, final, overwrite: true);
+            OwnerOnly.Restrict(final);
             var size = new FileInfo(final).Length;
             await heartbeatStop.CancelAsync();
             await heartbeat;
@@ -109,28 +112,32 @@ public sealed partial class JobWorker(
             }
             else if (!leaseLost)
             {
-                await store.FailAsync(job.Id, lease, (e as UpscaleException)?.Code ?? "cancelled", e.Message, CancellationToken.None);
+                var error = TenantError.For((e as UpscaleException)?.Code ?? "cancelled");
+                LogFailed(job.Id, error.Code, error.Reference, e.Message);
+                await store.FailAsync(job.Id, lease, error.Code, error.Message, CancellationToken.None);
             }
         }
         catch (UpscaleException e)
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
-            await store.FailAsync(job.Id, lease, e.Code, e.Message, CancellationToken.None);
-            LogFailed(job.Id, e.Code, e.Message);
+            var error = TenantError.For(e.Code);
+            LogFailed(job.Id, error.Code, error.Reference, e.Message);
+            await store.FailAsync(job.Id, lease, error.Code, error.Message, CancellationToken.None);
         }
         catch (Exception e)
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
-            LogFailed(job.Id, "processing_error", e.Message);
+            var error = TenantError.For("processing_error");
+            LogFailedWithException(job.Id, error.Code, error.Reference, e);
             if (job.Attempts < job.MaxAttempts)
             {
                 await store.RequeueAsync(job.Id, lease, refundAttempt: false, CancellationToken.None);
             }
             else
             {
-                await store.FailAsync(job.Id, lease, "processing_error", e.Message, CancellationToken.None);
+                await store.FailAsync(job.Id, lease, error.Code, error.Message, CancellationToken.None);
             }
         }
         finally
@@ -206,6 +213,9 @@ public sealed partial class JobWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} {Status}")]
     private partial void LogFinished(string jobId, string status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "job {JobId} failed: {Code} {Message}")]
-    private partial void LogFailed(string jobId, string code, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "job {JobId} failed: {Code} (reference {Reference}): {Detail}")]
+    private partial void LogFailed(string jobId, string code, string reference, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "job {JobId} failed: {Code} (reference {Reference})")]
+    private partial void LogFailedWithException(string jobId, string code, string reference, Exception exception);
 }

@@ -5,13 +5,19 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Upres.Service.Accounts;
+using Upres.Service.Dialects;
 using Upres.Service.Hosting;
 using Upres.Service.Problems;
 
 namespace Upres.Service.Security;
 
-/// Per-key token buckets (any of the credential headers the doors use), per-address for anonymous
-/// callers; a refusal is a 429 problem with Retry-After.
+/// Token buckets, chosen before the endpoint runs but keyed on what authentication will decide:
+/// - a key this server knows counts against its account, however the header spells it (`bearer K`,
+///   `Bearer  K`, kokoon's bare token, HitPaw's ApiKey) and whichever of the account's keys it is;
+/// - a key it does not know (a guess, mostly) counts against the client address with a small
+///   allowance, so random keys cannot buy a bucket and a database lookup each;
+/// - no key at all counts against the client address.
+/// A refusal is a 429 with Retry-After in the caller's shape (problem+json or the vendor's body).
 public static class RateLimiting
 {
     public static IServiceCollection AddUpresRateLimits(this IServiceCollection services)
@@ -27,16 +33,16 @@ public static class RateLimiting
                     return RateLimitPartition.GetNoLimiter("infra");
                 }
 
-                var credential = ctx.Request.Headers.Authorization.ToString();
-                if (string.IsNullOrEmpty(credential))
+                var options = ctx.RequestServices.GetRequiredService<IOptions<UpresOptions>>().Value;
+                var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var (partition, limit) = KeyFrom(ctx.Request) switch
                 {
-                    credential = ctx.Request.Headers["ApiKey"].ToString();
-                }
-
-                var perMinute = ctx.RequestServices.GetRequiredService<IOptions<UpresOptions>>().Value.RateLimitPerMinute;
-                var key = string.IsNullOrEmpty(credential) ? "ip:" + ctx.Connection.RemoteIpAddress : "key:" + ApiKeyHash.Of(credential);
-                var limit = string.IsNullOrEmpty(credential) ? perMinute * 4 : perMinute;
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                    null => ("ip:" + address, options.RateLimitPerMinute * 4),
+                    var key when ctx.RequestServices.GetRequiredService<KnownApiKeys>().TryGetAccount(ApiKeyHash.Of(key), out var accountId)
+                        => ("account:" + accountId, options.RateLimitPerMinute),
+                    _ => ("unknown-key:" + address, options.AuthFailuresPerMinute),
+                };
+                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = limit,
                     TokensPerPeriod = limit,
@@ -59,5 +65,12 @@ public static class RateLimiting
             };
         });
         return services;
+    }
+
+    /// The key as authentication will read it, from any door's header.
+    private static string? KeyFrom(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        return AuthHeaders.Bearer(authorization) ?? AuthHeaders.Bare(authorization) ?? AuthHeaders.ApiKey(request.Headers["ApiKey"].ToString());
     }
 }

@@ -9,6 +9,7 @@ using Upres.Service.Data;
 using Upres.Service.Hosting;
 using Upres.Service.Problems;
 using Upres.Service.Security;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Uploads;
 
@@ -43,7 +44,7 @@ public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, IOption
 
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         var id = Ids.New("upl");
-        Directory.CreateDirectory(options.Value.UploadsDirectory);
+        OwnerOnly.CreateDirectory(options.Value.UploadsDirectory);
         var path = Path.Combine(options.Value.UploadsDirectory, id);
         try
         {
@@ -77,7 +78,7 @@ public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, IOption
     {
         var buffer = new byte[81920];
         long total = 0;
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        await using var file = new FileStream(path, OwnerOnly.NewFile(FileAccess.Write, FileOptions.Asynchronous));
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
         {

@@ -11,5 +11,7 @@ public interface IWebhookStore
     Task<IReadOnlyList<(WebhookMessage Message, IReadOnlyList<WebhookAttempt> Attempts)>> ForJobAsync(string jobId, CancellationToken cancellationToken);
 
     /// The signing secret of the message's account.
-    Task<string?> SecretAsync(string accountId, CancellationToken cancellationToken);
+    /// The secrets that sign a message sent now: the account's current one, and the previous one while
+    /// its overlap after a rotation lasts. Empty for an unknown account.
+    Task<IReadOnlyList<string>> SecretsAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -66,11 +66,25 @@ public sealed class SqlWebhookStore(IUpresDatabase db, TimeProvider clock) : IWe
         return result;
     }
 
-    public async Task<string?> SecretAsync(string accountId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> SecretsAsync(string accountId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
-        return await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT webhook_secret FROM accounts WHERE id = @accountId", new { accountId }, cancellationToken: cancellationToken));
+        var row = await c.QuerySingleOrDefaultAsync<SecretRow>(new CommandDefinition(
+            "SELECT webhook_secret AS Current, previous_webhook_secret AS Previous, previous_secret_until AS PreviousUntil FROM accounts WHERE id = @accountId",
+            new { accountId }, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return [];
+        }
+
+        return row.Previous is { } previous && row.PreviousUntil > now.ToUnixTimeMilliseconds() ? [row.Current, previous] : [row.Current];
+    }
+
+    private sealed class SecretRow
+    {
+        public string Current { get; set; } = "";
+        public string? Previous { get; set; }
+        public long? PreviousUntil { get; set; }
     }
 
     private sealed class Row

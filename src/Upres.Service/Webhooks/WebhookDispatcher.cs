@@ -64,7 +64,7 @@ public sealed partial class WebhookDispatcher(
     {
         var attempt = message.Attempts + 1;
         var at = clock.GetUtcNow();
-        var secret = await store.SecretAsync(message.AccountId, cancellationToken) ?? "";
+        var secrets = await store.SecretsAsync(message.AccountId, at, cancellationToken);
         var timestamp = at.ToUnixTimeSeconds();
         int? code = null;
         string? error = null;
@@ -76,7 +76,7 @@ public sealed partial class WebhookDispatcher(
             request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(message.ContentType);
             request.Headers.TryAddWithoutValidation("webhook-id", message.Id);
             request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-            request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(secret, message.Id, timestamp, message.Payload));
+            request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.SignWithEach(secrets, message.Id, timestamp, message.Payload));
             request.Headers.UserAgent.ParseAdd("Upres-Webhooks/1.0");
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             code = (int)response.StatusCode;

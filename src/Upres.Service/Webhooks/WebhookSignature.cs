@@ -14,6 +14,11 @@ public static class WebhookSignature
         return "v1," + Convert.ToBase64String(mac);
     }
 
+    /// Standard Webhooks carries several signatures space-separated: during a secret rotation the
+    /// message is signed with the new secret and the old, so a receiver holding either accepts it.
+    public static string SignWithEach(IEnumerable<string> secrets, string messageId, long timestamp, string body)
+        => string.Join(' ', secrets.Select(s => Sign(s, messageId, timestamp, body)));
+
     /// For receivers (and tests): accepts any of the space-separated signatures.
     public static bool Verify(string secret, string messageId, string timestamp, string body, string signatureHeader)
     {

@@ -129,6 +129,19 @@ public class MingyanDialectTests
         Assert.Equal(240, table.Quote(MingyanDialect.Billing(high)(plan)).Credits);
     }
 
+    [Theory]
+    [InlineData(60, 240)]
+    [InlineData(90, 480)]
+    [InlineData(120, 480)]
+    public void Highfps_above_60_fps_is_billed_at_the_above_60_rate(double outputFps, long credits)
+    {
+        var table = new PriceTable(Options.Create(new PriceTableOptions()));
+        var high = MingyanModel.Find("superResolution-1080p-highfps")!;
+        var plan = Plans.For(MingyanDialect.ToSpec(new MingyanCreateRequest(high.Name, "http://h/a.mp4")).ToJobSpec(), 640, 360, outputFps, 60);
+
+        Assert.Equal(credits, table.Quote(MingyanDialect.Billing(high)(plan)).Credits);
+    }
+
     [Fact]
     public void Highfps_refuses_sources_above_120_fps_and_lowfps_caps_anything()
     {

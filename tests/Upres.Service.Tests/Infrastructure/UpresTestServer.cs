@@ -13,7 +13,7 @@ namespace Upres.Service.Tests.Infrastructure;
 /// A real Kestrel server on 127.0.0.1 with a random free port and its own data folder (and SQLite file).
 public sealed class UpresTestServer : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-key-4f9c2b7e1d8a6035";
 
     private UpresTestServer(WebApplication app, string dataDirectory, Uri baseAddress)
     {

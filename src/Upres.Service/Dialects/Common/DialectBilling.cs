@@ -14,7 +14,7 @@ public static class DialectBilling
         plan => new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate, model);
 
     /// mingyan: per input second (a mingyan job is never trimmed, so that is the planned duration),
-    /// at the tier's output size and the tier's nominal frame rate rather than the file's.
-    public static Func<OutputPlan, PriceQuery> ByTier(double nominalFps, string? model) =>
-        plan => new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, nominalFps, model);
+    /// at the tier's output size and the frame rate the tier bills for the planned output rate.
+    public static Func<OutputPlan, PriceQuery> ByTier(Func<double, double> billedFps, string? model) =>
+        plan => new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, billedFps(plan.FrameRate), model);
 }

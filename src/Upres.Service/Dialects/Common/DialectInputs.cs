@@ -8,6 +8,7 @@ using Upres.Service.Hosting;
 using Upres.Service.Problems;
 using Upres.Service.Security;
 using Upres.Service.Uploads;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Dialects;
 
@@ -20,7 +21,7 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
     public async Task<(UploadRecord Upload, MediaInfo Probe)> FetchAsync(string accountId, string url, long? maxBytes, CancellationToken cancellationToken)
     {
         var id = Ids.New("upl");
-        Directory.CreateDirectory(options.Value.UploadsDirectory);
+        OwnerOnly.CreateDirectory(options.Value.UploadsDirectory);
         var path = Path.Combine(options.Value.UploadsDirectory, id);
         try
         {

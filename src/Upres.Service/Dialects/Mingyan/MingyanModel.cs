@@ -21,5 +21,9 @@ public sealed record MingyanModel(string Name, int Height, bool HighFps)
     /// The tier's nominal rate for pricing: "billed by model tier", not by the file's real rate.
     public double NominalFps => HighFps ? 60 : 30;
 
+    /// The rate a job is priced at: the tier's nominal rate, except that a highfps output above 60 fps
+    /// (the tier keeps up to 120) is priced at what it makes, the table's above-60 rate.
+    public double BilledFps(double outputFps) => HighFps ? Math.Max(NominalFps, outputFps) : NominalFps;
+
     public static MingyanModel? Find(string name) => All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal));
 }
