@@ -49,7 +49,7 @@ public sealed class QualityCommandTests : IDisposable
     [Theory]
     [InlineData("unknown_set", "--set", "set99")]
     [InlineData("unknown_model", "--model", "nope")]
-    [InlineData("invalid_option", "--frames", "1")]
+    [InlineData("invalid_request", "--frames", "1")]
     public async Task Bad_options_exit_with_code_2(string code, params string[] args)
     {
         var result = await UpresCommand.RunAsync(["quality", "--no-speed", .. args]);

@@ -29,22 +29,19 @@ internal static class QualityCommand
             var unknownMethod = wantedMethods.FirstOrDefault(w => all.All(m => m.Name != w));
             if (unknownMethod is not null)
             {
-                Console.Error.WriteLine($"error [unknown_model]: no method '{unknownMethod}'; known: {string.Join(", ", all.Select(m => m.Name))}");
-                return ExitCodes.Usage;
+                return CliErrors.Report(UpscaleErrorCodes.UnknownModel, $"no method '{unknownMethod}'; known: {string.Join(", ", all.Select(m => m.Name))}");
             }
 
             var wantedSets = parse.GetValue(sets) ?? [];
             var unknownSet = wantedSets.FirstOrDefault(w => !QualitySet.Names.Contains(w, StringComparer.Ordinal));
             if (unknownSet is not null)
             {
-                Console.Error.WriteLine($"error [unknown_set]: no set '{unknownSet}'; known: {string.Join(", ", QualitySet.Names)}");
-                return ExitCodes.Usage;
+                return CliErrors.Report(UpscaleErrorCodes.UnknownSet, $"no set '{unknownSet}'; known: {string.Join(", ", QualitySet.Names)}");
             }
 
             if (parse.GetValue(frames) is < 2)
             {
-                Console.Error.WriteLine("error [invalid_option]: --frames must be at least 2");
-                return ExitCodes.Usage;
+                return CliErrors.Report(UpscaleErrorCodes.InvalidRequest, "--frames must be at least 2");
             }
 
             var methods = new List<QualityMethod>();
