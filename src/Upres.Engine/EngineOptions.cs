@@ -1,3 +1,5 @@
+using Upres.Engine.Pipeline;
+
 namespace Upres.Engine;
 
 /// How the engine runs on this machine (not per job).
@@ -13,4 +15,7 @@ public sealed record EngineOptions
 
     /// Run every model through ONNX Runtime, even where the built-in CPU engine could.
     public bool ForceOnnxRuntime { get; init; }
+
+    /// Held frames (a repeat of the frame before reuses its output) for requests that do not say.
+    public HeldFramePolicy HeldFrames { get; init; } = HeldFramePolicy.Default;
 }

@@ -20,7 +20,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         Options = options;
         Paths = options.Paths ?? UpresPaths.FromEnvironment();
         _models = new ModelStore(Paths);
-        _pipelineOptions = new VideoUpscalerOptions();
+        _pipelineOptions = new VideoUpscalerOptions { HeldFrames = options.HeldFrames };
         _prober = new FfprobeClient(_pipelineOptions.FfprobePath);
     }
 

@@ -19,7 +19,7 @@ public sealed class JobProcessingTests : IAsyncLifetime
         _receiver = await WebhookReceiver.StartAsync();
         _server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
         {
-            ["UPRES_FETCH_ALLOW"] = "127.0.0.1",
+            ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*",
             ["UPRES_LEASE_SECONDS"] = "3",
         });
     }

@@ -24,7 +24,7 @@ public sealed class RestartTests
             ["UPRES_ADMIN_KEY"] = UpresTestServer.AdminKey,
             ["UPRES_LEASE_SECONDS"] = "3",
             ["UPRES_POLL_MS"] = "100",
-            ["UPRES_FETCH_ALLOW"] = "127.0.0.1",
+            ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*",
             ["UPRES_WEBHOOK_RETRY_BASE_MS"] = "200",
             ["UPRES_RATE_LIMIT_PER_MINUTE"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",

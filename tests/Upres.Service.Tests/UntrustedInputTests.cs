@@ -22,7 +22,7 @@ public sealed class UntrustedInputTests : IAsyncLifetime
         _server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
         {
             ["UPRES_WORKERS"] = "0",
-            ["UPRES_FETCH_ALLOW"] = "127.0.0.1",
+            ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*",
             ["UPRES_FETCH_MAX_MB"] = "1",
             ["UPRES_MAX_DURATION_SECONDS"] = "5",
             ["UPRES_MAX_STREAMS"] = "3",

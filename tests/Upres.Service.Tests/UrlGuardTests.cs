@@ -94,7 +94,7 @@ public sealed class UrlGuardTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1", "http://127.0.0.1:8080/x", true)]
+    [InlineData("127.0.0.1:8080", "http://127.0.0.1:8080/x", true)]
     [InlineData("127.0.0.1", "http://localhost/x", false)]
     [InlineData("10.0.0.0/8", "http://10.9.8.7/x", true)]
     [InlineData("10.0.0.0/8", "http://192.168.0.1/x", false)]

@@ -5,7 +5,7 @@ using Upres.Service.Webhooks;
 
 namespace Upres.Service.Tests;
 
-/// Webhooks from a real server to a real receiver on loopback (allowed by UPRES_FETCH_ALLOW).
+/// Webhooks from a real server to a real receiver on loopback (allowed by UPRES_WEBHOOK_ALLOW).
 /// Jobs here end without processing (cancelled while queued, or failed because their input vanished),
 /// so these tests do not wait on the engine.
 public sealed class WebhookTests : IAsyncLifetime
@@ -19,7 +19,7 @@ public sealed class WebhookTests : IAsyncLifetime
         _server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
         {
             ["UPRES_WORKERS"] = "0",
-            ["UPRES_FETCH_ALLOW"] = "127.0.0.1",
+            ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*",
             ["UPRES_WEBHOOK_RETRY_BASE_MS"] = "200",
         });
     }

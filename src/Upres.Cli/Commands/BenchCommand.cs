@@ -11,7 +11,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var clip = new Option<FileInfo?>("--clip") { Description = "Real clip for the pipeline figure (default: Real-ESRGAN's demo clip from ../shared/testdata, else a generated one)" };
+        var clip = new Option<FileInfo[]>("--clip") { Description = "Real clip for the pipeline figure (default: Real-ESRGAN's demo clip from ../shared/testdata, else a generated one); repeatable with --held", AllowMultipleArgumentsPerToken = false };
         var frames = new Option<int>("--frames") { Description = "Frames for the pipeline figure", DefaultValueFactory = _ => 12 };
         var noReference = new Option<bool>("--no-reference") { Description = "Skip the plain ONNX Runtime runs" };
         var models = new Option<string[]>("--model") { Description = "Only these compact models (repeatable; default: the three the target names)", AllowMultipleArgumentsPerToken = false };
@@ -19,10 +19,12 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads (0: one per core); each thread upscales its own frame", DefaultValueFactory = _ => 0 };
         var bands = new Option<bool>("--bands") { Description = "Time one frame at a time split into bands across the threads (single-image latency) instead of a frame per thread" };
         var algorithms = new Option<string[]>("--algorithm") { Description = $"Engine convolution algorithms to time (repeatable: {string.Join(", ", AlgorithmNames)}, or all; default: the default one and direct)", AllowMultipleArgumentsPerToken = false };
+        var held = new Option<bool>("--held") { Description = "Only the held-frame figures: each --clip (default: the animation clips in ../shared/testdata) upscaled x2 with and without reusing repeated frames" };
+        var holdThreshold = new Option<double?>("--hold-threshold") { Description = $"With --held: the match threshold in dB (default {HeldFramePolicy.DefaultThresholdDb})" };
         var modelsOnly = new Option<bool>("--models-only") { Description = "Only the peak and the model table: skip the 4K memory and pipeline figures" };
         var command = new Command("bench", "Measure this machine's FP32 peak, each model's speed against it, the pipeline, and memory at 4K")
         {
-            clip, frames, noReference, models, input, threads, bands, algorithms, modelsOnly,
+            clip, frames, noReference, models, input, threads, bands, algorithms, held, holdThreshold, modelsOnly,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +48,11 @@ internal static class BenchCommand
             var paths = UpresPaths.FromEnvironment();
             using var engine = UpscaleEngine.Create(new EngineOptions { Paths = paths });
             var inv = CultureInfo.InvariantCulture;
+            if (parse.GetValue(held))
+            {
+                return await HeldAsync(engine, parse.GetValue(clip), parse.GetValue(frames), parse.GetValue(holdThreshold), cancellationToken);
+            }
+
             if (!only)
             {
                 // First, in a fresh process, so nothing else has raised the peak yet.
@@ -91,7 +98,7 @@ internal static class BenchCommand
                 return ExitCodes.Ok;
             }
 
-            var clipPath = parse.GetValue(clip)?.FullName ?? DefaultClip();
+            var clipPath = parse.GetValue(clip)?.FirstOrDefault()?.FullName ?? DefaultClip();
             if (clipPath is null)
             {
                 Console.WriteLine("pipeline: skipped (no clip: pass --clip)");
@@ -145,10 +152,46 @@ internal static class BenchCommand
         }
     }
 
-    private static string? DefaultClip()
+    private static async Task<int> HeldAsync(UpscaleEngine engine, FileInfo[]? clips, int frames, double? thresholdDb, CancellationToken cancellationToken)
+    {
+        if (thresholdDb is { } t && !HeldFramePolicy.IsValidThreshold(t))
+        {
+            Console.Error.WriteLine($"error [invalid_option]: --hold-threshold must be at least {HeldFramePolicy.MinThresholdDb} dB");
+            return ExitCodes.Usage;
+        }
+
+        var paths = clips is { Length: > 0 } ? clips.Select(c => c.FullName).ToList() : AnimationClips().ToList();
+        if (paths.Count == 0)
+        {
+            Console.WriteLine("held frames: skipped (no clip: pass --clip)");
+            return ExitCodes.Ok;
+        }
+
+        var policy = thresholdDb is { } db ? new HeldFramePolicy(true, db) : null;
+        foreach (var path in paths)
+        {
+            var r = await HeldFrameBenchmark.RunAsync(engine, path, frames, policy, cancellationToken);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"held frames: {r.Clip} {r.Width}x{r.Height} x2 ({r.Model}), {r.Frames} frames, threshold {r.ThresholdDb:0.#} dB: {r.Held} held ({r.HeldShare:P0}); {r.FpsWithout:0.000} fps without reuse, {r.FpsWith:0.000} fps with ({r.FpsWith / r.FpsWithout:0.00}x); worst frame PSNR with vs without {(double.IsPositiveInfinity(r.WorstPsnrDb) ? "identical" : r.WorstPsnrDb.ToString("0.00", CultureInfo.InvariantCulture) + " dB")} (target >= 45 dB)"));
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string TestVideos()
     {
         var root = Environment.GetEnvironmentVariable("UPRES_ROOT") ?? Directory.GetCurrentDirectory();
-        var demo = Path.GetFullPath(Path.Combine(root, "..", "shared", "testdata", "videos", "real-esrgan", "onepiece_demo.mp4"));
+        return Path.GetFullPath(Path.Combine(root, "..", "shared", "testdata", "videos"));
+    }
+
+    private static string? DefaultClip()
+    {
+        var demo = Path.Combine(TestVideos(), "real-esrgan", "onepiece_demo.mp4");
         return File.Exists(demo) ? demo : null;
     }
+
+    // Real-ESRGAN's anime demo (drawn animation, 640x480). The other animation there, the
+    // rendered 1080p rotate-buck-bunny.mp4, takes --clip and a few --frames.
+    private static IEnumerable<string> AnimationClips() =>
+        new[] { DefaultClip() }.OfType<string>();
 }

@@ -23,7 +23,7 @@ internal static class UpscaleCommand
                     Path.GetFileName(request.InputPath),
                     progress => upscaler.UpscaleAsync(request, progress, cancellationToken));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {result.OutputPath}: {result.Width}x{result.Height}, {result.Frames} frames, {result.Duration.TotalSeconds:0.###} s, {result.FrameRate:0.###} fps"));
+                    $"wrote {result.OutputPath}: {result.Width}x{result.Height}, {result.Frames} frames ({result.HeldFrames} held frames reused), {result.Duration.TotalSeconds:0.###} s, {result.FrameRate:0.###} fps"));
                 return ExitCodes.Ok;
             }
             catch (OperationCanceledException)

@@ -27,12 +27,14 @@ internal sealed class UpscaleOptions
     public Option<int?> Tile { get; } = new("--tile") { Description = "Tile edge in input pixels (default: automatic)" };
     public Option<int?> Threads { get; } = new("--threads") { Description = "Inference threads (default: all cores)" };
     public Option<string> Provider { get; } = new("--provider") { Description = "cpu, webgpu or cuda", DefaultValueFactory = _ => "cpu" };
+    public Option<double?> HoldThreshold { get; } = new("--hold-threshold") { Description = $"A frame whose PSNR against the last upscaled frame is at least this many dB reuses its output (default {HeldFramePolicy.DefaultThresholdDb}, at least {HeldFramePolicy.MinThresholdDb})" };
+    public Option<bool> NoHold { get; } = new("--no-hold") { Description = "Run the model on every frame, repeated ones included" };
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Input);
         command.Arguments.Add(Output);
-        foreach (Option o in new Option[] { Model, Scale, Size, Fit, Start, Duration, MaxFps, Codec, Container, Crf, Bitrate, Preset, Deinterlace, Denoise, Grain, Tile, Threads, Provider })
+        foreach (Option o in new Option[] { Model, Scale, Size, Fit, Start, Duration, MaxFps, Codec, Container, Crf, Bitrate, Preset, Deinterlace, Denoise, Grain, Tile, Threads, Provider, HoldThreshold, NoHold })
         {
             command.Options.Add(o);
         }
@@ -62,7 +64,19 @@ internal sealed class UpscaleOptions
             Denoise = parse.GetValue(Denoise),
             FilmGrain = parse.GetValue(Grain),
             TileSize = parse.GetValue(Tile),
+            HeldFrames = HeldFrames(parse.GetValue(NoHold), parse.GetValue(HoldThreshold)),
         };
+    }
+
+    private static HeldFramePolicy? HeldFrames(bool off, double? thresholdDb)
+    {
+        if (thresholdDb is { } db && !HeldFramePolicy.IsValidThreshold(db))
+        {
+            throw new UpscaleException("invalid_option", string.Create(CultureInfo.InvariantCulture,
+                $"--hold-threshold must be at least {HeldFramePolicy.MinThresholdDb} dB, not {db}"));
+        }
+
+        return off ? HeldFramePolicy.Off : thresholdDb is { } t ? new HeldFramePolicy(true, t) : null;
     }
 
     internal static (int? Width, int? Height) ParseSize(string? size)

@@ -13,4 +13,7 @@ public sealed record UpscaleResult(string OutputPath, long Frames, TimeSpan Dura
 {
     /// Things the caller should know about the output (alpha dropped, a subtitle track the container cannot carry).
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// Frames that repeated the frame before them closely enough to reuse its output (HeldFramePolicy).
+    public long HeldFrames { get; init; }
 }

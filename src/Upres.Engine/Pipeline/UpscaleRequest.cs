@@ -42,4 +42,7 @@ public sealed record UpscaleRequest
 
     /// Tile edge in input pixels; null = automatic (bounded memory).
     public int? TileSize { get; init; }
+
+    /// Reuse the output of a repeated frame; null = the engine's setting (EngineOptions.HeldFrames).
+    public HeldFramePolicy? HeldFrames { get; init; }
 }

@@ -54,7 +54,8 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             var encoded = Path.Combine(work.FullName, "video.mkv");
             var timestamps = new FrameTimestamps();
-            var frames = await RunFramePipelineAsync(request, plan, upscaler, encoded, timestamps, null, progress, started, cancellationToken)
+            var held = new HeldFrameDetector(request.HeldFrames ?? _options.HeldFrames);
+            var frames = await RunFramePipelineAsync(request, plan, upscaler, held, encoded, timestamps, null, progress, started, cancellationToken)
                 .ConfigureAwait(false);
             if (frames == 0)
             {
@@ -64,8 +65,9 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
             // With -t the filter graph (and showinfo) may see a few frames past the cut that the output drops.
             var seconds = timestamps.Seconds.Take((int)frames).ToList();
-            return await FinishAsync(request, plan, info, encoded, seconds, frames, warnings, work.FullName, output, cancellationToken)
+            var result = await FinishAsync(request, plan, info, encoded, seconds, frames, warnings, work.FullName, output, cancellationToken)
                 .ConfigureAwait(false);
+            return result with { HeldFrames = held.Held };
         }
         finally
         {
@@ -139,7 +141,8 @@ public sealed class VideoUpscaler : IVideoUpscaler
         try
         {
             var timestamps = new FrameTimestamps();
-            var frames = await RunFramePipelineAsync(request, plan, upscaler, partial, timestamps, window, progress, started, cancellationToken)
+            var held = new HeldFrameDetector(request.HeldFrames ?? _options.HeldFrames);
+            var frames = await RunFramePipelineAsync(request, plan, upscaler, held, partial, timestamps, window, progress, started, cancellationToken)
                 .ConfigureAwait(false);
             if (frames != range.Count)
             {
@@ -305,7 +308,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
     }
 
     private async Task<long> RunFramePipelineAsync(
-        UpscaleRequest request, OutputPlan plan, IFrameUpscaler upscaler, string encodedPath, FrameTimestamps timestamps,
+        UpscaleRequest request, OutputPlan plan, IFrameUpscaler upscaler, HeldFrameDetector held, string encodedPath, FrameTimestamps timestamps,
         SegmentWindow? window, IProgress<UpscaleProgress>? progress, long started, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -363,7 +366,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             try
             {
-                await InferAsync(upscaler, plan, decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
+                await InferAsync(upscaler, plan, held, decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
                 upscaled.Writer.Complete();
             }
             catch (Exception e)
@@ -437,48 +440,77 @@ public sealed class VideoUpscaler : IVideoUpscaler
         }
     }
 
+    // A held frame (HeldFrameDetector, decided here in decode order) is handed on as the output
+    // of the frame it repeats, without running the model.
     private static async Task InferAsync(
-        IFrameUpscaler upscaler, OutputPlan plan, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer, CancellationToken token)
+        IFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer,
+        CancellationToken token)
     {
         if (upscaler is IConcurrentFrameUpscaler { FramesInFlight: > 1 } concurrent)
         {
-            await InferConcurrentlyAsync(concurrent, plan, reader, writer, token).ConfigureAwait(false);
+            await InferConcurrentlyAsync(concurrent, plan, held, reader, writer, token).ConfigureAwait(false);
             return;
         }
 
         long index = 0;
+        PlanarImage? last = null;
         await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
         {
-            await writer.WriteAsync(UpscaleChecked(upscaler, upscaler.Upscale, frame, index++, plan, token), token).ConfigureAwait(false);
+            var i = index++;
+            if (!held.IsHeld(frame) || last is null)
+            {
+                last = UpscaleChecked(upscaler, upscaler.Upscale, frame, i, plan, token);
+            }
+
+            await writer.WriteAsync(last, token).ConfigureAwait(false);
         }
     }
 
     // Frames start in order on their own threads and are handed on in order. Every started frame
-    // is finished or cancelled before this returns: the caller disposes the upscaler next.
+    // is finished or cancelled before this returns: the caller disposes the upscaler next. A held
+    // frame queues its reference's task again and takes no thread.
     private static async Task InferConcurrentlyAsync(
-        IConcurrentFrameUpscaler upscaler, OutputPlan plan, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer, CancellationToken token)
+        IConcurrentFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer,
+        CancellationToken token)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var inFlight = new Queue<Task<PlanarImage>>();
+        var inFlight = new Queue<(Task<PlanarImage> Output, bool Held)>();
+        var running = 0;
+        Task<PlanarImage>? last = null;
+        async Task HandOnAsync()
+        {
+            var (output, isHeld) = inFlight.Dequeue();
+            running -= isHeld ? 0 : 1;
+            await writer.WriteAsync(await output.ConfigureAwait(false), token).ConfigureAwait(false);
+        }
+
         try
         {
             long index = 0;
             await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                if (inFlight.Count == upscaler.FramesInFlight)
+                var i = index++;
+                if (held.IsHeld(frame) && last is not null)
                 {
-                    await writer.WriteAsync(await inFlight.Dequeue().ConfigureAwait(false), token).ConfigureAwait(false);
+                    inFlight.Enqueue((last, true));
+                    continue;
                 }
 
-                var i = index++;
-                inFlight.Enqueue(Task.Factory.StartNew(
+                while (running == upscaler.FramesInFlight)
+                {
+                    await HandOnAsync().ConfigureAwait(false);
+                }
+
+                last = Task.Factory.StartNew(
                     () => UpscaleChecked(upscaler, upscaler.UpscaleOnCallingThread, frame, i, plan, stop.Token),
-                    stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+                    stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                inFlight.Enqueue((last, false));
+                running++;
             }
 
             while (inFlight.Count > 0)
             {
-                await writer.WriteAsync(await inFlight.Dequeue().ConfigureAwait(false), token).ConfigureAwait(false);
+                await HandOnAsync().ConfigureAwait(false);
             }
         }
         catch
@@ -486,7 +518,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                await Task.WhenAll(inFlight).ConfigureAwait(false);
+                await Task.WhenAll(inFlight.Select(f => f.Output)).ConfigureAwait(false);
             }
             catch (Exception)
             {

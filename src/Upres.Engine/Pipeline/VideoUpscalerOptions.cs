@@ -12,4 +12,7 @@ public sealed record VideoUpscalerOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// For requests that do not say (UpscaleRequest.HeldFrames).
+    public HeldFramePolicy HeldFrames { get; init; } = HeldFramePolicy.Default;
 }

@@ -17,9 +17,14 @@ public sealed class UpresOptions
     [ConfigurationKeyName("UPRES_ADMIN_KEY")]
     public string? AdminKey { get; set; }
 
-    /// Hosts or CIDRs that URL fetching may reach although they are private or loopback.
+    /// Hosts, addresses or CIDRs (each with an optional :port or :*) that input fetches may reach
+    /// although private or loopback.
     [ConfigurationKeyName("UPRES_FETCH_ALLOW")]
     public string? FetchAllow { get; set; }
+
+    /// The same for webhook destinations.
+    [ConfigurationKeyName("UPRES_WEBHOOK_ALLOW")]
+    public string? WebhookAllow { get; set; }
 
     /// `sqlite` (default, a file in the data folder) or `postgres`.
     [ConfigurationKeyName("UPRES_DB")]

@@ -73,8 +73,9 @@ public static class UpresServiceRegistration
 
         services.AddSettings<MediaLimitsOptions>();
         services.AddOptions<PriceTableOptions>().BindConfiguration("UPRES_PRICING");
-        services.AddSingleton(sp => new FetchAllowList(sp.GetRequiredService<IOptions<UpresOptions>>().Value.FetchAllow));
-        services.AddSingleton(sp => new UrlGuard(sp.GetRequiredService<FetchAllowList>()));
+        services.AddSingleton(sp => new UrlGuard(new FetchAllowList(sp.GetRequiredService<IOptions<UpresOptions>>().Value.FetchAllow)));
+        services.AddKeyedSingleton(UrlGuard.Webhooks, (sp, _) => new UrlGuard(new FetchAllowList(sp.GetRequiredService<IOptions<UpresOptions>>().Value.WebhookAllow)));
+        services.AddSingleton<IValidateOptions<UpresOptions>, AllowListSettings>();
         services.AddSingleton<UrlFetcher>();
         services.AddSingleton<MediaGuard>();
         services.AddSingleton<PriceTable>();

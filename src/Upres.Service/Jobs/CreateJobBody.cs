@@ -24,6 +24,8 @@ public sealed record CreateJobBody
     public bool? Deinterlace { get; init; }
     public int? Grain { get; init; }
     public bool? Preview { get; init; }
+    public bool? HoldFrames { get; init; }
+    public double? HoldThresholdDb { get; init; }
     public string? WebhookUrl { get; init; }
     public bool? WebhookProgress { get; init; }
     public JsonElement? Metadata { get; init; }
@@ -52,5 +54,7 @@ public sealed record CreateJobBody
         Deinterlace = Deinterlace ?? false,
         FilmGrain = Grain ?? 0,
         Preview = Preview ?? false,
+        HoldFrames = HoldFrames,
+        HoldThresholdDb = HoldThresholdDb,
     };
 }

@@ -36,6 +36,12 @@ public sealed record JobSpec
     public int Denoise { get; init; }
     public int FilmGrain { get; init; }
 
+    /// Held frames (a repeated frame reuses the output of the one before): false turns them off;
+    /// null leaves them, and the threshold, to the engine's default (HeldFramePolicy).
+    public bool? HoldFrames { get; init; }
+
+    public double? HoldThresholdDb { get; init; }
+
     public const long PreviewMs = 5_000;
 
     /// The trim that reaches the engine, with the preview cap applied.
@@ -80,6 +86,9 @@ public sealed record JobSpec
             Deinterlace = Deinterlace,
             Denoise = Denoise,
             FilmGrain = FilmGrain,
+            HeldFrames = HoldFrames == false
+                ? HeldFramePolicy.Off
+                : HoldThresholdDb is { } db ? new HeldFramePolicy(true, db) : null,
         };
     }
 }

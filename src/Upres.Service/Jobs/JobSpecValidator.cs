@@ -1,3 +1,4 @@
+using Upres.Engine.Pipeline;
 using Upres.Service.Problems;
 
 namespace Upres.Service.Jobs;
@@ -25,6 +26,7 @@ public static class JobSpecValidator
         Require(spec.BitrateKbps is null or > 0 and <= 500_000, "'bitrate_kbps' is out of range.");
         Require(spec.Denoise is >= 0 and <= 3, "'denoise' must be 0..3.");
         Require(spec.FilmGrain is >= 0 and <= 100, "'grain' must be 0..100.");
+        Require(spec.HoldThresholdDb is null || HeldFramePolicy.IsValidThreshold(spec.HoldThresholdDb.Value), $"'hold_threshold_db' must be at least {HeldFramePolicy.MinThresholdDb}.");
         Require(Enum.IsDefined(spec.Codec) && Enum.IsDefined(spec.Container) && Enum.IsDefined(spec.Fit), "Unknown codec, container or fit.");
         if (spec.Model is not null && knownModels.Count > 0 && !knownModels.Contains(spec.Model))
         {

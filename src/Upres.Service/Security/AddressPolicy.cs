@@ -17,10 +17,20 @@ public static class AddressPolicy
         "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32",
         "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8", "::/96");
 
-    /// Null when allowed, else the reason.
-    public static string? Refusal(IPAddress address, FetchAllowList allow)
+    private static readonly (IPAddress Network, int Prefix)[] PrivateUnicast = Parse(
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7");
+
+    /// Null when allowed, else the reason. `nameAllowed`: the host name is on the allow-list for this
+    /// port, which opens private unicast addresses (never loopback, link-local, unspecified, multicast).
+    public static string? Refusal(IPAddress address, FetchAllowList allow, int port, bool nameAllowed = false)
     {
-        if (allow.Allows(address))
+        if (allow.Allows(address, port))
+        {
+            return null;
+        }
+
+        if (nameAllowed && !address.IsIPv4MappedToIPv6 && (address.AddressFamily != AddressFamily.InterNetworkV6 || address.ScopeId == 0)
+            && PrivateUnicast.Any(n => InNetwork(address, n.Network, n.Prefix)))
         {
             return null;
         }

@@ -21,7 +21,7 @@ public static class SafeHttp
             MaxResponseHeadersLength = 64,
             ConnectCallback = async (context, cancellationToken) =>
             {
-                var addresses = await guard.CheckHostAsync(context.DnsEndPoint.Host, cancellationToken);
+                var addresses = await guard.CheckHostAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken);
                 Exception? last = null;
                 foreach (var address in addresses)
                 {

@@ -10,6 +10,10 @@ namespace Upres.Service.Security;
 /// cannot move it (DNS rebinding).
 public sealed class UrlGuard(FetchAllowList allow, Func<string, CancellationToken, Task<IPAddress[]>>? resolver = null)
 {
+    /// The service key of the guard for webhook destinations (UPRES_WEBHOOK_ALLOW); the unkeyed
+    /// guard is for input fetches (UPRES_FETCH_ALLOW).
+    public const string Webhooks = "webhooks";
+
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolver ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
 
     public FetchAllowList AllowList => allow;
@@ -43,7 +47,7 @@ public sealed class UrlGuard(FetchAllowList allow, Func<string, CancellationToke
     }
 
     /// The addresses a fetch may connect to for this host; throws when any resolved address is refused.
-    public async Task<IPAddress[]> CheckHostAsync(string host, CancellationToken cancellationToken)
+    public async Task<IPAddress[]> CheckHostAsync(string host, int port, CancellationToken cancellationToken)
     {
         host = host.Trim('[', ']');
         IPAddress[] addresses;
@@ -68,14 +72,12 @@ public sealed class UrlGuard(FetchAllowList allow, Func<string, CancellationToke
             throw new ServiceException(Errors.FetchFailed($"The host '{host}' does not resolve."));
         }
 
-        if (allow.AllowsHost(host))
-        {
-            return addresses;
-        }
-
+        // An allowed name still has every address checked: the name opens private unicast ranges, not
+        // loopback or the metadata service, whatever its DNS says today.
+        var nameAllowed = allow.AllowsHost(host, port);
         foreach (var address in addresses)
         {
-            if (AddressPolicy.Refusal(address, allow) is { } reason)
+            if (AddressPolicy.Refusal(address, allow, port, nameAllowed) is { } reason)
             {
                 throw new ServiceException(Errors.UrlRefused($"The host '{host}' resolves to a refused address: {reason}."));
             }
@@ -87,7 +89,7 @@ public sealed class UrlGuard(FetchAllowList allow, Func<string, CancellationToke
     public async Task<Uri> CheckAsync(string? url, CancellationToken cancellationToken)
     {
         var uri = ParseAndCheckForm(url);
-        await CheckHostAsync(uri.IdnHost, cancellationToken);
+        await CheckHostAsync(uri.IdnHost, uri.Port, cancellationToken);
         return uri;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace Upres.Service.Webhooks;
 /// with exponential backoff and jitter for up to a day; a 410 disables the message.
 public sealed partial class WebhookDispatcher(
     IWebhookStore store,
-    UrlGuard guard,
+    [FromKeyedServices(UrlGuard.Webhooks)] UrlGuard guard,
     UpresMetrics metrics,
     IOptions<UpresOptions> options,
     TimeProvider clock,

@@ -14,7 +14,7 @@ public sealed class MingyanEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _site = await FileSite.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_FETCH_ALLOW"] = "127.0.0.1" });
+        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
     }
 
     public async Task DisposeAsync()
