@@ -8,6 +8,7 @@ var root = new RootCommand("Upres: video super-resolution on your own machines")
     DoctorCommand.Create(),
     BenchCommand.Create(),
     QualityCommand.Create(),
+    GpuBenchCommand.Create(),
     ServeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

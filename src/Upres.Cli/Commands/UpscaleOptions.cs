@@ -72,7 +72,7 @@ internal sealed class UpscaleOptions
     {
         if (thresholdDb is { } db && !HeldFramePolicy.IsValidThreshold(db))
         {
-            throw new UpscaleException("invalid_option", string.Create(CultureInfo.InvariantCulture,
+            throw new UpscaleException(UpscaleErrorCodes.InvalidHoldThreshold, string.Create(CultureInfo.InvariantCulture,
                 $"--hold-threshold must be at least {HeldFramePolicy.MinThresholdDb} dB, not {db}"));
         }
 
