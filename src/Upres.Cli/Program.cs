@@ -7,6 +7,7 @@ var root = new RootCommand("Upres: video super-resolution on your own machines")
     ModelsCommand.Create(),
     DoctorCommand.Create(),
     BenchCommand.Create(),
+    QualityCommand.Create(),
     GpuBenchCommand.Create(),
     ServeCommand.Create(),
 };

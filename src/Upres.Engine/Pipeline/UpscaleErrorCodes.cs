@@ -14,6 +14,9 @@ public static class UpscaleErrorCodes
     public const string InvalidSize = "invalid_size";
     public const string UnknownModel = "unknown_model";
     public const string UnknownAlgorithm = "unknown_algorithm";
+
+    /// `upres quality --set` names a benchmark it does not know.
+    public const string UnknownSet = "unknown_set";
     public const string InvalidHoldThreshold = "invalid_hold_threshold";
     public const string UnsupportedContainer = "unsupported_container";
     public const string UnsupportedContainerCodec = "unsupported_container_codec";
@@ -45,6 +48,7 @@ public static class UpscaleErrorCodes
         [InvalidSize] = UpscaleErrorKind.BadOptions,
         [UnknownModel] = UpscaleErrorKind.BadOptions,
         [UnknownAlgorithm] = UpscaleErrorKind.BadOptions,
+        [UnknownSet] = UpscaleErrorKind.BadOptions,
         [InvalidHoldThreshold] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainer] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainerCodec] = UpscaleErrorKind.BadOptions,
