@@ -78,6 +78,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return [.. Deliveries];
     }
 
+    /// Waits until the deliveries so far satisfy `done` (the receiver may be shared by several tests).
+    public async Task<IReadOnlyList<Delivery>> WaitUntilAsync(Func<IReadOnlyList<Delivery>, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!done([.. Deliveries]) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        return [.. Deliveries];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
