@@ -3,7 +3,7 @@
 set -euo pipefail
 UPRES_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 export UPRES_ROOT
-export UPRES_APT_EXTRA="${UPRES_APT_EXTRA:-} postgresql"
+export UPRES_APT_EXTRA="${UPRES_APT_EXTRA:-} postgresql chromium"
 # shellcheck source=scripts/setup.sh
 . "$UPRES_ROOT/scripts/setup.sh"
 cd "$UPRES_ROOT"

@@ -70,6 +70,27 @@ for entry in "${NPM_PACKAGES[@]}"; do
 done
 export UPRES_ORT_LIB=${UPRES_ORT_LIB:-$UPRES_CACHE/pkg/onnxruntime-node-1.30.0/bin/napi-v6/linux/x64/libonnxruntime.so.1}
 
+# --- optional: ONNX Runtime's CUDA provider (UPRES_CUDA=1) ------------------------------------
+# The runtime lists CUDA but loads its provider library from beside itself. NuGet's
+# Microsoft.ML.OnnxRuntime.Gpu.Linux of the same release carries it (236 MB; built for CUDA 13
+# and cuDNN 9, which the machine must have), so it is fetched only when asked for.
+if [ "${UPRES_CUDA:-}" = 1 ] && [ ! -f "$(dirname "$UPRES_ORT_LIB")/libonnxruntime_providers_cuda.so" ]; then
+  nuget_dir=${NUGET_PACKAGES:-$HOME/.nuget/packages}/microsoft.ml.onnxruntime.gpu.linux/1.30.0
+  if [ ! -f "$nuget_dir/runtimes/linux-x64/native/libonnxruntime_providers_cuda.so" ]; then
+    say "fetching Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 from NuGet (236 MB)"
+    tmp=$(mktemp -d)
+    cat >"$tmp/fetch.csproj" <<'PROJECT'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Microsoft.ML.OnnxRuntime.Gpu.Linux" Version="[1.30.0]" /></ItemGroup>
+</Project>
+PROJECT
+    dotnet restore "$tmp/fetch.csproj" -nologo -v quiet >/dev/null || { echo "upres-setup: could not fetch the CUDA provider" >&2; rm -rf "$tmp"; exit 1; }
+    rm -rf "$tmp"
+  fi
+  cp "$nuget_dir"/runtimes/linux-x64/native/libonnxruntime_providers_{shared,cuda}.so "$(dirname "$UPRES_ORT_LIB")/"
+fi
+
 # --- build -----------------------------------------------------------------------------------
 build_upres() {
   local stamp="$UPRES_ROOT/artifacts/.build-stamp"

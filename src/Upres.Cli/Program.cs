@@ -7,6 +7,8 @@ var root = new RootCommand("Upres: video super-resolution on your own machines")
     ModelsCommand.Create(),
     DoctorCommand.Create(),
     BenchCommand.Create(),
+    QualityCommand.Create(),
+    GpuBenchCommand.Create(),
     ServeCommand.Create(),
     WorkerCommand.Create(),
     SegmentCommand.Create(),

@@ -1,6 +1,7 @@
 using Upres.Engine.Imaging;
 using Upres.Engine.Inference;
 using Upres.Engine.Inference.Compact;
+using Upres.Engine.Inference.Gpu;
 using Upres.Engine.Media;
 using Upres.Engine.Models;
 using Upres.Engine.Pipeline;
@@ -76,7 +77,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         }
 
         var model = await ResolveModelAsync(request, cancellationToken).ConfigureAwait(false);
-        var onnxPath = await ConvertAsync(model, cancellationToken).ConfigureAwait(false);
+        var onnxPath = await ConvertAsync(model, VariantFor(Provider()), cancellationToken).ConfigureAwait(false);
         return new VideoUpscaler(r => CreateFrameUpscaler(model, onnxPath, r), _prober, _pipelineOptions);
     }
 
@@ -118,11 +119,14 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         return Catalog.DefaultFor(scale.Value);
     }
 
-    private async Task<string> ConvertAsync(ModelDescriptor model, CancellationToken cancellationToken)
+    private static OnnxVariant VariantFor(ExecutionProvider provider) =>
+        provider == ExecutionProvider.Cpu ? OnnxVariant.PlanarFloat32 : OnnxVariant.PackedFloat16;
+
+    private async Task<string> ConvertAsync(ModelDescriptor model, OnnxVariant variant, CancellationToken cancellationToken)
     {
         try
         {
-            return await _models.GetOnnxPathAsync(model, cancellationToken).ConfigureAwait(false);
+            return await _models.GetOnnxPathAsync(model, variant, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -145,7 +149,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         }
 
         var model = await ResolveModelAsync(request, cancellationToken).ConfigureAwait(false);
-        var onnxPath = await ConvertAsync(model, cancellationToken).ConfigureAwait(false);
+        var onnxPath = await ConvertAsync(model, VariantFor(Provider()), cancellationToken).ConfigureAwait(false);
         return CreateFrameUpscaler(model, onnxPath, request);
     }
 
@@ -162,34 +166,45 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         }
 
         var runtime = OrtRuntime.Load(Paths.OrtLibraryPath);
-        var session = OnnxSession.Create(onnxPath, InferenceOptionsFor(runtime), runtime);
-        var tiles = request.TileSize is { } edge ? TileOptions.Default with { TileSize = edge } : TileOptions.Default;
-        return new TiledUpscaler(session, model.Scale, model.Name, tiles);
-    }
-
-    private InferenceOptions InferenceOptionsFor(OrtRuntime runtime)
-    {
-        var provider = Options.Provider.ToLowerInvariant() switch
-        {
-            "cpu" => ExecutionProvider.Cpu,
-            "webgpu" => ExecutionProvider.WebGpu,
-            "cuda" => ExecutionProvider.Cuda,
-            _ => throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, $"unknown provider '{Options.Provider}': use cpu, webgpu or cuda"),
-        };
+        var provider = Provider();
         if (!runtime.Supports(provider))
         {
             throw new UpscaleException(UpscaleErrorCodes.ProviderUnavailable,
                 $"the {provider} provider is not available in this ONNX Runtime (it has: {string.Join(", ", runtime.AvailableProviders)})");
         }
 
-        return InferenceOptions.Default with
+        if (provider != ExecutionProvider.Cpu)
         {
-            ExecutionProvider = provider,
-            IntraOpThreads = Options.Threads ?? Environment.ProcessorCount,
-            // ffmpeg decodes and encodes on the same cores: spinning workers would only steal from it.
-            ConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
-        };
+            // GPU: bytes in and out, fp16 inside, whole frames where memory allows.
+            return GpuFrameUpscaler.Create(File.ReadAllBytes(onnxPath), model.Scale, model.Name, new GpuUpscalerOptions
+            {
+                Provider = provider,
+                TileSize = request.TileSize ?? 0,
+                // fp16 activations: the compact models keep about three 64-channel maps alive.
+                BytesPerInputPixel = model.Architecture == ModelArchitecture.SrVggNetCompact ? 2048 : 16384,
+            }, runtime);
+        }
+
+        var session = OnnxSession.Create(onnxPath, InferenceOptionsFor(provider), runtime);
+        var tiles = request.TileSize is { } edge ? TileOptions.Default with { TileSize = edge } : TileOptions.Default;
+        return new TiledUpscaler(session, model.Scale, model.Name, tiles);
     }
+
+    private ExecutionProvider Provider() => Options.Provider.ToLowerInvariant() switch
+    {
+        "cpu" => ExecutionProvider.Cpu,
+        "webgpu" => ExecutionProvider.WebGpu,
+        "cuda" => ExecutionProvider.Cuda,
+        _ => throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, $"unknown provider '{Options.Provider}': use cpu, webgpu or cuda"),
+    };
+
+    private InferenceOptions InferenceOptionsFor(ExecutionProvider provider) => InferenceOptions.Default with
+    {
+        ExecutionProvider = provider,
+        IntraOpThreads = Options.Threads ?? Environment.ProcessorCount,
+        // ffmpeg decodes and encodes on the same cores: spinning workers would only steal from it.
+        ConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
+    };
 
     public void Dispose()
     {

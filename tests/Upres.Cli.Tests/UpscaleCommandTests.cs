@@ -37,7 +37,8 @@ public sealed class UpscaleCommandTests : IDisposable
     [InlineData(2, "invalid_size", "bench", "--input", "7x7", "--models-only")]
     [InlineData(2, "unknown_model", "bench", "--model", "nope", "--models-only")]
     [InlineData(2, "unknown_algorithm", "bench", "--algorithm", "fft", "--models-only")]
-    [InlineData(2, "invalid_option", "upscale", "IN", "OUT.mp4", "--hold-threshold", "10")]
+    [InlineData(2, "invalid_hold_threshold", "upscale", "IN", "OUT.mp4", "--hold-threshold", "10")]
+    [InlineData(2, "invalid_hold_threshold", "bench", "--held", "--hold-threshold", "10")]
     public async Task Bad_requests_exit_with_a_documented_code_and_say_why(int exitCode, string code, params string[] args)
     {
         var input = await ClipAsync();

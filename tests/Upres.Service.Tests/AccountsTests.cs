@@ -72,17 +72,4 @@ public sealed class AccountsTests : IAsyncLifetime
         Assert.NotNull(openapi["paths"]!["/v1/jobs"]);
         Assert.NotNull(openapi["paths"]!["/v1/uploads"]);
     }
-
-    [Fact]
-    public async Task The_page_at_the_root_offers_upload_create_progress_and_download()
-    {
-        using var anonymous = _server.Client();
-        var page = await anonymous.GetAsync("/");
-        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
-        var html = await page.Content.ReadAsStringAsync();
-        foreach (var call in new[] { "/v1/uploads", "/v1/jobs", "/events", "/cancel", "result.url" })
-        {
-            Assert.Contains(call, html, StringComparison.Ordinal);
-        }
-    }
 }

@@ -175,8 +175,7 @@ internal static class BenchCommand
     {
         if (thresholdDb is { } t && !HeldFramePolicy.IsValidThreshold(t))
         {
-            Console.Error.WriteLine($"error [invalid_option]: --hold-threshold must be at least {HeldFramePolicy.MinThresholdDb} dB");
-            return ExitCodes.Usage;
+            return CliErrors.Report(UpscaleErrorCodes.InvalidHoldThreshold, $"--hold-threshold must be at least {HeldFramePolicy.MinThresholdDb} dB");
         }
 
         var paths = clips is { Length: > 0 } ? clips.Select(c => c.FullName).ToList() : AnimationClips().ToList();

@@ -17,7 +17,7 @@ internal sealed class UpscaleOptions
     public Option<long?> Duration { get; } = new("--duration") { Description = "Process this many milliseconds" };
     public Option<double?> MaxFps { get; } = new("--max-fps") { Description = "Cap the output frame rate" };
     public Option<VideoCodec> Codec { get; } = new("--codec") { Description = "h264, h265, vp9, av1 or prores", DefaultValueFactory = _ => VideoCodec.H264 };
-    public Option<ContainerFormat?> Container { get; } = new("--container") { Description = "mp4, mkv, mov or webm" };
+    public Option<ContainerFormat?> Container { get; } = new("--container") { Description = "mp4, mkv, mov, webm or avi" };
     public Option<int?> Crf { get; } = new("--crf") { Description = "Constant quality (codec's scale)" };
     public Option<int?> Bitrate { get; } = new("--bitrate") { Description = "Target video bitrate in kbit/s" };
     public Option<string?> Preset { get; } = new("--preset") { Description = "Encoder preset (e.g. medium, slow)" };
@@ -72,7 +72,7 @@ internal sealed class UpscaleOptions
     {
         if (thresholdDb is { } db && !HeldFramePolicy.IsValidThreshold(db))
         {
-            throw new UpscaleException("invalid_option", string.Create(CultureInfo.InvariantCulture,
+            throw new UpscaleException(UpscaleErrorCodes.InvalidHoldThreshold, string.Create(CultureInfo.InvariantCulture,
                 $"--hold-threshold must be at least {HeldFramePolicy.MinThresholdDb} dB, not {db}"));
         }
 

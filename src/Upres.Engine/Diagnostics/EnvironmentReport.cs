@@ -1,5 +1,6 @@
 using Upres.Engine.Benchmark;
 using Upres.Engine.Inference;
+using Upres.Engine.Inference.Gpu;
 using Upres.Engine.Media;
 using Upres.Engine.Models;
 
@@ -74,15 +75,28 @@ public static class EnvironmentReport
             return [new("onnxruntime", false, e.Message)];
         }
 
-        var gpu = runtime.AvailableProviders.Where(p => p != "CPUExecutionProvider").ToList();
-        return
-        [
+        var checks = new List<EnvironmentCheck>
+        {
             new("onnxruntime", true, $"{runtime.Version} from {runtime.LibraryPath}"),
-            new("providers", true, string.Join(", ", runtime.AvailableProviders)),
-            new("gpu providers", gpu.Count > 0, gpu.Count > 0
-                ? $"listed: {string.Join(", ", gpu)} (CUDA also needs its provider libraries, which this runtime package lacks; WebGPU needs a Vulkan GPU)"
-                : "none", Optional: true),
-        ];
+            new("providers", true, $"listed: {string.Join(", ", runtime.AvailableProviders)}"),
+        };
+
+        // Listed is not the same as runnable: WebGPU needs a Vulkan GPU (lavapipe has no adapter
+        // for it), CUDA needs its provider library beside the runtime and CUDA 13 + cuDNN 9.
+        foreach (var provider in new[] { ExecutionProvider.Cpu, ExecutionProvider.WebGpu, ExecutionProvider.Cuda })
+        {
+            var probe = ProviderProbe.Run(provider, runtime);
+            var hint = provider switch
+            {
+                ExecutionProvider.WebGpu when !probe.Runs => "; needs a Vulkan driver for a real GPU",
+                ExecutionProvider.Cuda when !probe.Runs => "; needs libonnxruntime_providers_cuda.so beside the runtime (UPRES_CUDA=1 ./upres fetches it) and CUDA 13 with cuDNN 9",
+                _ => string.Empty,
+            };
+            checks.Add(new($"provider {provider.ToString().ToLowerInvariant()}", probe.Runs,
+                (probe.Runs ? "runs: " : "does not run: ") + probe.Detail + hint, Optional: provider != ExecutionProvider.Cpu));
+        }
+
+        return checks;
     }
 
     private static IEnumerable<EnvironmentCheck> Models(UpresPaths paths)

@@ -21,6 +21,10 @@ public sealed record InferenceOptions
     /// GPU index for CUDA.
     public int DeviceId { get; init; }
 
+    /// The provider's own options, passed as they are (CUDA: "gpu_mem_limit",
+    /// "cudnn_conv_algo_search", ...; WebGPU: "preferredLayout", "enableGraphCapture", ...).
+    public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
+
     public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;
 
     /// Raw AddSessionConfigEntry pairs, e.g. "session.intra_op.allow_spinning" = "0".

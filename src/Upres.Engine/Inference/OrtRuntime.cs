@@ -1,46 +1,33 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
 using Upres.Engine.Pipeline;
 
 namespace Upres.Engine.Inference;
 
-/// The ONNX Runtime library, loaded once per process with its one OrtEnv. The library ships as
-/// libonnxruntime.so.1 only, so it is loaded by path rather than through DllImport probing.
-public sealed unsafe class OrtRuntime
+/// The ONNX Runtime of this process: the official managed binding (Microsoft.ML.OnnxRuntime.Managed)
+/// over the native library at one path, with its one OrtEnv. The library ships as
+/// libonnxruntime.so.1 only, so the binding's DllImport("onnxruntime") is resolved to that file
+/// instead of being left to the loader's search.
+public sealed class OrtRuntime
 {
     private static readonly Lock Gate = new();
     private static OrtRuntime? _loaded;
+    private static IntPtr _library;
 
-    private OrtRuntime(string libraryPath, OrtApi api, string version)
+    private OrtRuntime(string libraryPath, OrtEnv env)
     {
         LibraryPath = libraryPath;
-        Api = api;
-        Version = version;
-
-        Env = new OrtEnvHandle(api);
-        var logId = OrtApi.Utf8Z("upres");
-        IntPtr env;
-        fixed (byte* id = logId)
-        {
-            // Error level: ORT's warnings (e.g. unused initializers) are noise in a service log.
-            api.Check(api.CreateEnv(3, id, &env));
-        }
-
-        Env.Attach(env);
-
-        CpuMemory = new OrtMemoryInfoHandle(api);
-        IntPtr info;
-        api.Check(api.CreateCpuMemoryInfo(1 /* OrtArenaAllocator */, 0 /* OrtMemTypeDefault */, &info));
-        CpuMemory.Attach(info);
-
-        IntPtr allocator;
-        api.Check(api.GetAllocatorWithDefaultOptions(&allocator));
-        DefaultAllocator = allocator;
-
-        AvailableProviders = ReadProviders(api);
+        Env = env;
+        Version = env.GetVersionString();
+        AvailableProviders = env.GetAvailableProviders();
     }
 
     /// The runtime at UpresPaths.FromEnvironment().OrtLibraryPath (UPRES_ORT_LIB or the cache).
     public static OrtRuntime Shared => Volatile.Read(ref _loaded) ?? Load(UpresPaths.FromEnvironment().OrtLibraryPath);
+
+    /// The native library's version (the managed binding must be the same release), e.g. "1.30.0".
+    public const string BindingVersion = "1.30.0";
 
     public string LibraryPath { get; }
 
@@ -48,15 +35,10 @@ public sealed unsafe class OrtRuntime
     public string Version { get; }
 
     /// Provider names as ORT spells them, e.g. "CPUExecutionProvider", "WebGpuExecutionProvider".
+    /// Listed means compiled in, not that it starts on this machine: ProviderProbe says that.
     public IReadOnlyList<string> AvailableProviders { get; }
 
-    internal OrtApi Api { get; }
-
-    internal OrtEnvHandle Env { get; }
-
-    internal OrtMemoryInfoHandle CpuMemory { get; }
-
-    internal IntPtr DefaultAllocator { get; }
+    internal OrtEnv Env { get; }
 
     /// Loads the library at libraryPath; later calls return the same runtime. A process holds one
     /// ONNX Runtime, so asking for a different file afterwards is an error.
@@ -83,10 +65,9 @@ public sealed unsafe class OrtRuntime
                     $"The ONNX Runtime library was not found at {libraryPath}. Run ./upres (or scripts/setup.sh) once to fetch it, or set UPRES_ORT_LIB to its path.");
             }
 
-            IntPtr library;
             try
             {
-                library = NativeLibrary.Load(libraryPath);
+                _library = NativeLibrary.Load(Path.GetFullPath(libraryPath));
             }
             catch (DllNotFoundException e)
             {
@@ -96,51 +77,43 @@ public sealed unsafe class OrtRuntime
                     e);
             }
 
-            var getApiBase = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(library, "OrtGetApiBase");
-            var apiBase = (void**)getApiBase();
-            var getApi = (delegate* unmanaged<uint, IntPtr>)apiBase[0];
-            var getVersion = (delegate* unmanaged<byte*>)apiBase[1];
-            var version = Marshal.PtrToStringUTF8((IntPtr)getVersion()) ?? "unknown";
-            var table = getApi(OrtApi.ApiVersion);
-            if (table == IntPtr.Zero)
+            // The binding's own resolver looks for the NuGet runtimes/ layout; ours hands it the
+            // library already loaded. Both must be in place before the binding's first native call.
+            OrtEnv.DisableDllImportResolver = true;
+            NativeLibrary.SetDllImportResolver(typeof(OrtEnv).Assembly, Resolve);
+
+            OrtEnv env;
+            try
+            {
+                // Error level: ORT's warnings (e.g. unused initializers) are noise in a service log.
+                var options = new EnvironmentCreationOptions { logId = "upres", logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+                env = OrtEnv.CreateInstanceWithOptions(ref options);
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or TypeInitializationException)
             {
                 throw new UpscaleException(
                     UpscaleErrorCodes.OnnxRuntimeTooOld,
-                    $"The ONNX Runtime at {libraryPath} is version {version}; Upres needs API version {OrtApi.ApiVersion} (ONNX Runtime 1.{OrtApi.ApiVersion} or newer).");
+                    $"The ONNX Runtime at {libraryPath} does not answer the managed binding {BindingVersion} (it needs ONNX Runtime {BindingVersion} or newer): {e.Message}",
+                    e);
             }
 
-            var runtime = new OrtRuntime(libraryPath, new OrtApi(table), version);
+            var runtime = new OrtRuntime(libraryPath, env);
             Volatile.Write(ref _loaded, runtime);
             return runtime;
         }
     }
 
-    public bool Supports(ExecutionProvider provider) => provider switch
+    public bool Supports(ExecutionProvider provider) => AvailableProviders.Contains(ProviderName(provider));
+
+    /// ORT's name for a provider, as GetAvailableProviders lists it.
+    public static string ProviderName(ExecutionProvider provider) => provider switch
     {
-        ExecutionProvider.Cpu => AvailableProviders.Contains("CPUExecutionProvider"),
-        ExecutionProvider.WebGpu => AvailableProviders.Contains("WebGpuExecutionProvider"),
-        ExecutionProvider.Cuda => AvailableProviders.Contains("CUDAExecutionProvider"),
-        _ => false,
+        ExecutionProvider.Cpu => "CPUExecutionProvider",
+        ExecutionProvider.WebGpu => "WebGpuExecutionProvider",
+        ExecutionProvider.Cuda => "CUDAExecutionProvider",
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "unknown execution provider"),
     };
 
-    private static string[] ReadProviders(OrtApi api)
-    {
-        byte** names;
-        int count;
-        api.Check(api.GetAvailableProviders(&names, &count));
-        try
-        {
-            var result = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                result[i] = Marshal.PtrToStringUTF8((IntPtr)names[i]) ?? string.Empty;
-            }
-
-            return result;
-        }
-        finally
-        {
-            api.Check(api.ReleaseAvailableProviders(names, count));
-        }
-    }
+    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
+        libraryName is "onnxruntime" or "libonnxruntime" or "libonnxruntime.so" ? _library : IntPtr.Zero;
 }

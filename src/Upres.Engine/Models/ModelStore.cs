@@ -28,10 +28,13 @@ public sealed class ModelStore
     public Task<string> GetOnnxPathAsync(string modelName, CancellationToken cancellationToken = default) =>
         GetOnnxPathAsync(Catalog.Get(modelName), cancellationToken);
 
-    public async Task<string> GetOnnxPathAsync(ModelDescriptor model, CancellationToken cancellationToken = default)
+    public Task<string> GetOnnxPathAsync(ModelDescriptor model, CancellationToken cancellationToken = default) =>
+        GetOnnxPathAsync(model, OnnxVariant.PlanarFloat32, cancellationToken);
+
+    public async Task<string> GetOnnxPathAsync(ModelDescriptor model, OnnxVariant variant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var target = CachedPath(model);
+        var target = CachedPath(model, variant);
         if (File.Exists(target))
         {
             return target;
@@ -51,7 +54,10 @@ public sealed class ModelStore
             var weights = await ReadVerifiedAsync(binFile, model.Source.BinSha256, cancellationToken).ConfigureAwait(false);
 
             var network = Ncnn.NcnnNetwork.Parse(Encoding.UTF8.GetString(paramText));
-            var onnx = NcnnToOnnxConverter.Convert(network, weights, model.ConversionOptions, cancellationToken);
+            var conversion = variant == OnnxVariant.PackedFloat16
+                ? model.ConversionOptions with { PackedBytes = true, HalfPrecision = true }
+                : model.ConversionOptions;
+            var onnx = NcnnToOnnxConverter.Convert(network, weights, conversion, cancellationToken);
 
             Directory.CreateDirectory(_modelDirectory);
             var temporary = $"{target}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp";
@@ -74,7 +80,7 @@ public sealed class ModelStore
     }
 
     /// Where the converted model for these exact source files and this converter lives.
-    public string CachedPath(ModelDescriptor model)
+    public string CachedPath(ModelDescriptor model, OnnxVariant variant = OnnxVariant.PlanarFloat32)
     {
         ArgumentNullException.ThrowIfNull(model);
         var key = string.Join(
@@ -85,7 +91,8 @@ public sealed class ModelStore
             model.Scale.ToString(CultureInfo.InvariantCulture),
             NcnnToOnnxConverter.Version.ToString(CultureInfo.InvariantCulture));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        return Path.Combine(_modelDirectory, $"{model.Name}-{hash}.onnx");
+        var suffix = variant == OnnxVariant.PackedFloat16 ? ".gpu-fp16" : string.Empty;
+        return Path.Combine(_modelDirectory, $"{model.Name}-{hash}{suffix}.onnx");
     }
 
     private static async Task<byte[]> ReadVerifiedAsync(string path, string expectedSha256, CancellationToken cancellationToken)

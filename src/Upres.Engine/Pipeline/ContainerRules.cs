@@ -18,8 +18,9 @@ internal static class ContainerRules
             ".MKV" => ContainerFormat.Mkv,
             ".MOV" => ContainerFormat.Mov,
             ".WEBM" => ContainerFormat.Webm,
+            ".AVI" => ContainerFormat.Avi,
             var other => throw new UpscaleException(UpscaleErrorCodes.UnsupportedContainer,
-                $"cannot tell the container from the output name '{Path.GetFileName(request.OutputPath)}' ({(other.Length == 0 ? "no extension" : other)}); use .mp4, .mkv, .mov or .webm or set the container"),
+                $"cannot tell the container from the output name '{Path.GetFileName(request.OutputPath)}' ({(other.Length == 0 ? "no extension" : other)}); use .mp4, .mkv, .mov, .webm or .avi or set the container"),
         };
     }
 
@@ -29,6 +30,8 @@ internal static class ContainerRules
         ContainerFormat.Mp4 => codec is VideoCodec.H264 or VideoCodec.H265 or VideoCodec.Av1 or VideoCodec.Vp9,
         ContainerFormat.Mov => codec is VideoCodec.H264 or VideoCodec.H265 or VideoCodec.ProRes,
         ContainerFormat.Webm => codec is VideoCodec.Vp9 or VideoCodec.Av1,
+        // AVI has no B-frame-safe timestamps for the newer codecs; H.264 is what players read there.
+        ContainerFormat.Avi => codec is VideoCodec.H264,
         _ => false,
     };
 
@@ -38,6 +41,7 @@ internal static class ContainerRules
         ContainerFormat.Mov => "mov",
         ContainerFormat.Mkv => "matroska",
         ContainerFormat.Webm => "webm",
+        ContainerFormat.Avi => "avi",
         _ => throw new ArgumentOutOfRangeException(nameof(container)),
     };
 
@@ -49,11 +53,18 @@ internal static class ContainerRules
         ContainerFormat.Mp4 => audio.CodecName is "aac" or "mp3" or "ac3" or "eac3" or "opus" or "alac" or "flac" ? null : "aac",
         ContainerFormat.Mov => audio.CodecName is "aac" or "mp3" or "ac3" or "eac3" or "alac"
             || audio.CodecName.StartsWith("pcm_", StringComparison.Ordinal) ? null : "aac",
+        // MP3 takes every sample rate a source may have (AC-3 only 32, 44.1 and 48 kHz).
+        ContainerFormat.Avi => audio.CodecName is "mp3" or "ac3" ? null : "libmp3lame",
         _ => "aac",
     };
 
     /// What a track is re-encoded to when it cannot be copied.
-    public static string DefaultAudioEncoder(ContainerFormat container) => container == ContainerFormat.Webm ? "libopus" : "aac";
+    public static string DefaultAudioEncoder(ContainerFormat container) => container switch
+    {
+        ContainerFormat.Webm => "libopus",
+        ContainerFormat.Avi => "libmp3lame",
+        _ => "aac",
+    };
 
     private static readonly HashSet<string> TextSubtitles = ["subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text"];
 

@@ -254,6 +254,13 @@ internal static class FfmpegArguments
             args.AddRange(["-movflags", "+faststart"]);
         }
 
+        // The video comes from the intermediate Matroska in length-prefixed (AVCC) form; AVI stores
+        // H.264 as an Annex B byte stream.
+        if (plan.Container == ContainerFormat.Avi)
+        {
+            args.AddRange(["-bsf:v", "h264_mp4toannexb"]);
+        }
+
         args.AddRange(["-max_muxing_queue_size", "4096", "-f", ContainerRules.MuxerName(plan.Container), outputPath]);
         return args;
     }

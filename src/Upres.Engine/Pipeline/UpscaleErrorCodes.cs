@@ -14,9 +14,14 @@ public static class UpscaleErrorCodes
     public const string InvalidSize = "invalid_size";
     public const string UnknownModel = "unknown_model";
     public const string UnknownAlgorithm = "unknown_algorithm";
+
+    /// `upres quality --set` names a benchmark it does not know.
+    public const string UnknownSet = "unknown_set";
+    public const string InvalidHoldThreshold = "invalid_hold_threshold";
     public const string UnsupportedContainer = "unsupported_container";
     public const string UnsupportedContainerCodec = "unsupported_container_codec";
     public const string ProviderUnavailable = "provider_unavailable";
+    public const string GpuOutOfMemory = "gpu_out_of_memory";
     public const string DecodeFailed = "decode_failed";
     public const string UpscalerFailed = "upscaler_failed";
     public const string EncodeFailed = "encode_failed";
@@ -47,9 +52,12 @@ public static class UpscaleErrorCodes
         [InvalidSize] = UpscaleErrorKind.BadOptions,
         [UnknownModel] = UpscaleErrorKind.BadOptions,
         [UnknownAlgorithm] = UpscaleErrorKind.BadOptions,
+        [UnknownSet] = UpscaleErrorKind.BadOptions,
+        [InvalidHoldThreshold] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainer] = UpscaleErrorKind.BadOptions,
         [UnsupportedContainerCodec] = UpscaleErrorKind.BadOptions,
         [ProviderUnavailable] = UpscaleErrorKind.MissingDependency,
+        [GpuOutOfMemory] = UpscaleErrorKind.Failed,
         [DecodeFailed] = UpscaleErrorKind.Failed,
         [UpscalerFailed] = UpscaleErrorKind.Failed,
         [EncodeFailed] = UpscaleErrorKind.Failed,

@@ -4,7 +4,7 @@ public enum FitMode { Pad, Crop, Stretch }
 
 public enum VideoCodec { H264, H265, Vp9, Av1, ProRes }
 
-public enum ContainerFormat { Mp4, Mkv, Mov, Webm }
+public enum ContainerFormat { Mp4, Mkv, Mov, Webm, Avi }
 
 /// Everything a caller (CLI, service, dialects) can ask of one upscale.
 public sealed record UpscaleRequest

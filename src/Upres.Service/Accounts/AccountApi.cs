@@ -30,6 +30,7 @@ public static class AccountApi
         admin.MapGet("/accounts/{id}/keys", ListKeys);
         admin.MapDelete("/accounts/{id}/keys/{keyId}", RevokeKey);
         admin.MapPost("/accounts/{id}/webhook-secret/rotate", RotateWebhookSecret);
+        admin.MapPost("/quickstart", QuickStart);
         return admin;
     }
 
@@ -54,6 +55,32 @@ public static class AccountApi
         var account = await store.CreateAsync(body.Name.Trim(), body.Credits ?? 0, ct);
         return TypedResults.Created($"/v1/admin/accounts/{account.Id}", AccountView.From(account));
     }
+
+    /// First run without curl: the page trades the admin key for a personal account (found by name,
+    /// or made with the starting credits) and a new key for it, so a second sign-in keeps the history.
+    public static async Task<Results<Created<QuickStartView>, Ok<QuickStartView>, ProblemHttpResult>> QuickStart(QuickStartBody body, IAccountStore store, CancellationToken ct)
+    {
+        var name = string.IsNullOrWhiteSpace(body.Name) ? DefaultQuickStartName : body.Name.Trim();
+        if (name.Length > 200)
+        {
+            return Errors.Validation("'name' may be at most 200 characters.").ToProblem();
+        }
+
+        if (body.Credits is < 0)
+        {
+            return Errors.Validation("'credits' may not be negative.").ToProblem();
+        }
+
+        var existing = await store.FindByNameAsync(name, ct);
+        var account = existing ?? await store.CreateAsync(name, body.Credits ?? DefaultQuickStartCredits, ct);
+        var key = await store.CreateKeyAsync(account.Id, ct) ?? throw new InvalidOperationException($"account {account.Id} vanished");
+        var view = new QuickStartView(AccountView.From(account), new ApiKeyView(key.Id, key.AccountId, key.Key, key.Prefix, key.CreatedAt), existing is null);
+        return existing is null ? TypedResults.Created($"/v1/admin/accounts/{account.Id}", view) : TypedResults.Ok(view);
+    }
+
+    public const string DefaultQuickStartName = "me";
+
+    public const long DefaultQuickStartCredits = 1000;
 
     public static async Task<Results<Ok<AccountWithLedger>, ProblemHttpResult>> GetAccountAdmin(string id, IAccountStore store, CancellationToken ct)
         => await store.GetAsync(id, ct) is { } account

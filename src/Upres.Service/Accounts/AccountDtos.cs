@@ -21,3 +21,8 @@ public sealed record AccountView(
 public sealed record ApiKeyView(string Id, [property: JsonPropertyName("account_id")] string AccountId, string Key, string Prefix, [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt);
 
 public sealed record AccountWithLedger(AccountView Account, IReadOnlyList<LedgerEntry> Ledger);
+
+public sealed record QuickStartBody(string? Name, long? Credits);
+
+/// An account and a fresh key for it, made in one call from the admin key (the page's first-run sign-in).
+public sealed record QuickStartView(AccountView Account, ApiKeyView Key, bool Created);

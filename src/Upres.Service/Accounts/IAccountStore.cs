@@ -6,6 +6,9 @@ public interface IAccountStore
 
     Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken);
 
+    /// The oldest account with exactly this name, or null.
+    Task<Account?> FindByNameAsync(string name, CancellationToken cancellationToken);
+
     Task<CreatedApiKey?> CreateKeyAsync(string accountId, CancellationToken cancellationToken);
 
     /// The account a raw API key belongs to, or null for an unknown or revoked key.

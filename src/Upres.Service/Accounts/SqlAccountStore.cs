@@ -37,6 +37,14 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         return row?.ToAccount();
     }
 
+    public async Task<Account?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var row = await c.QueryFirstOrDefaultAsync<AccountRow>(new CommandDefinition(
+            $"SELECT {AccountColumns} FROM accounts WHERE name = @name ORDER BY created_at, id", new { name }, cancellationToken: cancellationToken));
+        return row?.ToAccount();
+    }
+
     public async Task<CreatedApiKey?> CreateKeyAsync(string accountId, CancellationToken cancellationToken)
     {
         if (await GetAsync(accountId, cancellationToken) is null)

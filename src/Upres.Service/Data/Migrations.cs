@@ -131,6 +131,10 @@ internal static class Migrations
         ALTER TABLE accounts ADD COLUMN previous_secret_until {int};
         CREATE INDEX ix_api_keys_account ON api_keys(account_id, created_at);
         """,
+        // kokoon's originals outlive the service's retention (14 days by default).
+        """
+        ALTER TABLE uploads ADD COLUMN kept_until {int};
+        """,
         // Several machines, one job: files by storage keys, work claimed by a named worker, and the
         // checkpoint an attempt reached, so only an attempt that made no progress counts as a strike.
         """

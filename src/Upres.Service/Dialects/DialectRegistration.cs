@@ -8,17 +8,21 @@ using Upres.Service.Webhooks;
 
 namespace Upres.Service.Dialects;
 
-/// The two calls the service startup makes: services.AddUpresDialects() next to the core's
-/// services, and app.MapUpresDialects() next to the native API's groups (outside /v1 and its
-/// Bearer filter: each dialect authenticates with its own header).
+/// The calls the service startup makes: services.AddUpresDialects() next to the core's services,
+/// app.UseDoorErrors() early in the pipeline (so refusals made before a door's handler speak the
+/// vendor's language), and app.MapUpresDialects() next to the native API's groups (each door
+/// authenticates with its own header).
 public static class DialectRegistration
 {
     public static IServiceCollection AddUpresDialects(this IServiceCollection services)
     {
-        services.AddOptions<DialectOptions>().BindConfiguration("");
+        services.AddOptions<DialectOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DialectInputs>();
         services.AddSingleton<IWebhookPayloadFormatter, KieCallbackFormatter>();
         services.AddSingleton<IWebhookPayloadFormatter, HitPawWebhookFormatter>();
+        services.AddSingleton<KieHmacKeys>();
+        services.AddSingleton<IWebhookHeaderSigner, KieCallbackSigner>();
+        services.AddSingleton<KokoonViews>();
         return services;
     }
 
@@ -28,6 +32,7 @@ public static class DialectRegistration
         app.MapKokoon();
         app.MapKieAi();
         app.MapHitPaw();
+        app.MapKieHmacKey();
         return app;
     }
 }

@@ -18,6 +18,7 @@ using Upres.Service.Billing;
 using Upres.Service.Health;
 using Upres.Service.Jobs;
 using Upres.Service.Metrics;
+using Upres.Service.Previews;
 using Upres.Service.Security;
 using Upres.Service.Segments;
 using Upres.Service.Storage;
@@ -107,6 +108,7 @@ public static class UpresServiceRegistration
         services.AddSingleton<ModelOffers>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<ResultLinks>();
+        services.AddSingleton<FrameRenderer>();
         services.AddSingleton<UpresMetrics>();
         services.AddSingleton<IUploadStore, SqlUploadStore>();
         services.AddSingleton<UploadReceiver>();
@@ -146,17 +148,21 @@ public static class UpresServiceRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDoorErrors();
         app.UseRateLimiter();
         app.MapOpenApi();
+        app.MapApiReference();
         app.MapHealth();
         app.MapMetrics();
         app.MapWebPage();
         app.MapAdmin().MapWorkers();
         app.MapResults();
+        app.MapInputDownloads();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().WithTags("Native API");
         v1.MapAccounts();
         v1.MapUploads();
         v1.MapJobs();
+        v1.MapPreviews();
         app.MapUpresDialects();
         return app;
     }

@@ -18,6 +18,12 @@ public sealed record JobSpec
 
     public int? Width { get; init; }
     public int? Height { get; init; }
+
+    /// A resolution class rather than a size: the output's shorter side, the other side from the
+    /// source's display aspect (mingyan's 1080p tier makes a portrait 1080x1920 source 1080x1920).
+    /// Ignored when Width or Height is set.
+    public int? ShortSide { get; init; }
+
     public FitMode Fit { get; init; } = FitMode.Pad;
 
     public long? StartMs { get; init; }
@@ -60,6 +66,7 @@ public sealed record JobSpec
         ContainerFormat.Mkv => ".mkv",
         ContainerFormat.Mov => ".mov",
         ContainerFormat.Webm => ".webm",
+        ContainerFormat.Avi => ".avi",
         _ => ".mp4",
     };
 

@@ -27,6 +27,12 @@ public static class OutputPlanner
         {
             (width, height) = (Even((int)Math.Round((double)srcW * onlyH / srcH, MidpointRounding.AwayFromZero)), Even(onlyH));
         }
+        else if (spec.ShortSide is { } side)
+        {
+            (width, height) = srcW >= srcH
+                ? (Even((int)Math.Round((double)srcW * side / srcH, MidpointRounding.AwayFromZero)), Even(side))
+                : (Even(side), Even((int)Math.Round((double)srcH * side / srcW, MidpointRounding.AwayFromZero)));
+        }
         else
         {
             var scale = spec.Scale ?? 2;

@@ -302,7 +302,12 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
     {
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await db.BeginWriteAsync(c, cancellationToken);
-        if (await GetAsync(c, tx, jobId, cancellationToken) is { WebhookProgress: true } job)
+        // The heartbeat that saw the progress can race the job's end. Touching the row locks it (on
+        // PostgreSQL as on SQLite), so the end either commits first and no progress follows, or
+        // commits after and supersedes this one.
+        var running = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET updated_at = updated_at WHERE id = @jobId AND status = 'processing'", new { jobId }, tx, cancellationToken: cancellationToken)) == 1;
+        if (running && await GetAsync(c, tx, jobId, cancellationToken) is { WebhookProgress: true } job)
         {
             await outbox.EnqueueAsync(c, tx, job, WebhookEvents.Progress, cancellationToken);
         }
@@ -361,6 +366,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         await settled;
         placeFiles?.Invoke(job);
         var ended = await GetAsync(c, tx, job.Id, cancellationToken);
+        await outbox.SupersedeProgressAsync(c, tx, job.Id, now, cancellationToken);
         await outbox.EnqueueAsync(c, tx, ended!, end.WebhookEvent, cancellationToken);
         return true;
     }

@@ -45,6 +45,7 @@ public sealed partial class RetentionService(IJobStore jobs, IUploadStore upload
         foreach (var upload in await uploads.ExpiredAsync(cutoff, cancellationToken))
         {
             storage.DeleteFile(upload.Key);
+            storage.DeleteFile(upload.Key + Upres.Service.Dialects.Kokoon.KokoonFiles.ThumbnailSuffix);
             await uploads.MarkDeletedAsync(upload.Id, cancellationToken);
         }
 

@@ -6,7 +6,13 @@ public interface IUploadStore
 
     Task<UploadRecord?> GetAsync(string accountId, string uploadId, CancellationToken cancellationToken);
 
-    /// Uploads older than the cutoff that no unfinished job still reads.
+    /// The account's live uploads, newest first.
+    Task<IReadOnlyList<UploadRecord>> ListAsync(string accountId, CancellationToken cancellationToken);
+
+    /// Keeps an upload past the retention period, until the given time.
+    Task KeepUntilAsync(string uploadId, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// Uploads older than the cutoff (and past their KeptUntil) that no unfinished job still reads.
     Task<IReadOnlyList<UploadRecord>> ExpiredAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 
     Task MarkDeletedAsync(string uploadId, CancellationToken cancellationToken);

@@ -5,7 +5,7 @@ namespace Upres.Service.Uploads;
 
 public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUploadStore
 {
-    private const string Columns = "id AS Id, account_id AS AccountId, file_key AS Key, file_name AS FileName, size_bytes AS SizeBytes, probe_json AS ProbeJson, created_at AS CreatedAt";
+    private const string Columns = "id AS Id, account_id AS AccountId, file_key AS Key, file_name AS FileName, size_bytes AS SizeBytes, probe_json AS ProbeJson, created_at AS CreatedAt, kept_until AS KeptUntil";
 
     public async Task InsertAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
@@ -31,10 +31,27 @@ public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUpl
         var rows = await c.QueryAsync<Row>(new CommandDefinition(
             $"""
             SELECT {Columns} FROM uploads u WHERE u.deleted_at IS NULL AND u.created_at < @cutoff
+            AND (u.kept_until IS NULL OR u.kept_until < @now)
             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.input_key = u.file_key AND j.status IN ('queued', 'processing'))
             """,
-            new { cutoff = cutoff.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+            new { cutoff = cutoff.ToUnixTimeMilliseconds(), now = clock.Ms() }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    public async Task<IReadOnlyList<UploadRecord>> ListAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM uploads WHERE account_id = @accountId AND deleted_at IS NULL ORDER BY created_at DESC, id DESC",
+            new { accountId }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
+    public async Task KeepUntilAsync(string uploadId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        await c.ExecuteAsync(new CommandDefinition("UPDATE uploads SET kept_until = @until WHERE id = @uploadId",
+            new { uploadId, until = until.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
     public async Task MarkDeletedAsync(string uploadId, CancellationToken cancellationToken)
@@ -53,7 +70,8 @@ public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUpl
         public long SizeBytes { get; set; }
         public string ProbeJson { get; set; } = "";
         public long CreatedAt { get; set; }
+        public long? KeptUntil { get; set; }
 
-        public UploadRecord ToRecord() => new(Id, AccountId, Key, FileName, SizeBytes, ProbeJson, CreatedAt.ToTime());
+        public UploadRecord ToRecord() => new(Id, AccountId, Key, FileName, SizeBytes, ProbeJson, CreatedAt.ToTime()) { KeptUntil = KeptUntil.ToTime() };
     }
 }

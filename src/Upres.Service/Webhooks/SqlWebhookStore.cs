@@ -11,7 +11,7 @@ public sealed class SqlWebhookStore(IUpresDatabase db, TimeProvider clock) : IWe
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await db.BeginWriteAsync(c, cancellationToken);
         var id = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT id FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT 1",
+            "SELECT id FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, created_at, id LIMIT 1",
             new { now }, tx, cancellationToken: cancellationToken));
         if (id is null)
         {

@@ -16,6 +16,7 @@ namespace Upres.Service.Webhooks;
 /// with exponential backoff and jitter for up to a day; a 410 disables the message.
 public sealed partial class WebhookDispatcher(
     IWebhookStore store,
+    IEnumerable<IWebhookHeaderSigner> signers,
     [FromKeyedServices(UrlGuard.Webhooks)] UrlGuard guard,
     UpresMetrics metrics,
     IOptions<UpresOptions> options,
@@ -78,6 +79,11 @@ public sealed partial class WebhookDispatcher(
             request.Headers.TryAddWithoutValidation("webhook-id", message.Id);
             request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
             request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.SignWithEach(secrets, message.Id, timestamp, message.Payload));
+            foreach (var signer in signers.Where(s => s.Dialect == message.Dialect))
+            {
+                await signer.AddHeadersAsync(message, timestamp, request.Headers, cancellationToken);
+            }
+
             request.Headers.UserAgent.ParseAdd("Upres-Webhooks/1.0");
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             code = (int)response.StatusCode;

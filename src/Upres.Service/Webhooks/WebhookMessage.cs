@@ -13,4 +13,5 @@ public static class WebhookStatus
     public const string Delivered = "delivered";
     public const string Failed = "failed";
     public const string Disabled = "disabled";
+    public const string Superseded = "superseded";
 }

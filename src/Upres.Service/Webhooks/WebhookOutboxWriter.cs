@@ -39,4 +39,11 @@ public sealed class WebhookOutboxWriter(WebhookPayloads payloads, ResultLinks li
             },
             tx, cancellationToken: cancellationToken));
     }
+
+    /// Progress still waiting when the job ends would arrive after the terminal event; it is dropped.
+    public Task SupersedeProgressAsync(DbConnection c, DbTransaction tx, string jobId, long now, CancellationToken cancellationToken) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_outbox SET status = @superseded, completed_at = @now WHERE job_id = @jobId AND event_type = @progress AND status = @pending",
+            new { jobId, now, superseded = WebhookStatus.Superseded, progress = WebhookEvents.Progress, pending = WebhookStatus.Pending },
+            tx, cancellationToken: cancellationToken));
 }

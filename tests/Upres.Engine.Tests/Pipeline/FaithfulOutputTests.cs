@@ -191,7 +191,8 @@ public sealed class FaithfulOutputTests : IDisposable
     [Theory]
     [InlineData("out.webm", VideoCodec.H264, "unsupported_container_codec")]
     [InlineData("out.webm", VideoCodec.ProRes, "unsupported_container_codec")]
-    [InlineData("out.avi", VideoCodec.H264, "unsupported_container")]
+    [InlineData("out.avi", VideoCodec.H265, "unsupported_container_codec")]
+    [InlineData("out.flv", VideoCodec.H264, "unsupported_container")]
     public async Task Impossible_outputs_are_refused_before_any_work(string output, VideoCodec codec, string code)
     {
         var input = await _clips.ColourBarsAsync(seconds: 0.12);

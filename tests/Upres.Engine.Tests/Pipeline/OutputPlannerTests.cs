@@ -20,6 +20,8 @@ public class OutputPlannerTests
     [InlineData(VideoCodec.H265, ContainerFormat.Webm)]
     [InlineData(VideoCodec.ProRes, ContainerFormat.Mp4)]
     [InlineData(VideoCodec.Vp9, ContainerFormat.Mov)]
+    [InlineData(VideoCodec.H265, ContainerFormat.Avi)]
+    [InlineData(VideoCodec.Vp9, ContainerFormat.Avi)]
     public void Impossible_codec_and_container_pairs_are_refused(VideoCodec codec, ContainerFormat container)
     {
         var e = Assert.Throws<UpscaleException>(() => OutputPlanner.Plan(Request() with { Codec = codec, Container = container }, Info(), 2));
@@ -32,6 +34,7 @@ public class OutputPlannerTests
     [InlineData("/tmp/out.MKV", VideoCodec.ProRes, ContainerFormat.Mkv)]
     [InlineData("/tmp/out.mov", VideoCodec.ProRes, ContainerFormat.Mov)]
     [InlineData("/tmp/out.mp4", VideoCodec.Av1, ContainerFormat.Mp4)]
+    [InlineData("/tmp/out.AVI", VideoCodec.H264, ContainerFormat.Avi)]
     public void The_container_follows_the_output_extension(string output, VideoCodec codec, ContainerFormat expected)
     {
         Assert.Equal(expected, OutputPlanner.Plan(Request(output) with { Codec = codec }, Info(), 2).Container);
@@ -40,7 +43,7 @@ public class OutputPlannerTests
     [Fact]
     public void An_unknown_extension_is_refused()
     {
-        Assert.Equal("unsupported_container", Assert.Throws<UpscaleException>(() => OutputPlanner.Plan(Request("/tmp/out.avi"), Info(), 2)).Code);
+        Assert.Equal("unsupported_container", Assert.Throws<UpscaleException>(() => OutputPlanner.Plan(Request("/tmp/out.flv"), Info(), 2)).Code);
     }
 
     [Fact]

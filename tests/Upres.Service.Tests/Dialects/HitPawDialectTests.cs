@@ -87,7 +87,8 @@ public class HitPawDialectTests
         var (status, body) = HitPawDialect.Error(problem);
         Assert.Equal(400, status);
         Assert.Equal(HitPawErrorCodes.ModelNotSupported, body.Code);
-        Assert.Contains("not available", body.Message, StringComparison.Ordinal);
+        Assert.Equal("The model is not supported", body.Message);
+        Assert.Contains("not available", body.Detail, StringComparison.Ordinal);
 
         var configured = new Dictionary<int, string> { [id] = "my-face-model" };
         Assert.Null(HitPawDialect.CheckSupported(v, configured));
@@ -128,10 +129,11 @@ public class HitPawDialectTests
     public void The_documented_error_messages_are_used_word_for_word()
     {
         Assert.Equal("""{"code":501001,"message":"The ApiKey is not valid","data":null}""",
-            JsonSerializer.Serialize(HitPawDialect.Error(new(ProblemKind.Unauthorized, "x")).Body));
+            JsonSerializer.Serialize(HitPawDialect.Error(new(ProblemKind.Unauthorized, "The ApiKey is not valid")).Body));
         Assert.Equal(401, HitPawDialect.Error(new(ProblemKind.Unauthorized, "x")).Status);
-        Assert.Equal("""{"code":501002,"message":"The coins for this APIKEY is not enough","data":null}""",
-            JsonSerializer.Serialize(HitPawDialect.Error(new(ProblemKind.InsufficientCredit, "x")).Body));
+        // The reason travels beside the documented message, never inside it.
+        Assert.Equal("""{"code":501002,"message":"The coins for this APIKEY is not enough","data":null,"detail":"the price is 4 credits; 1 is available"}""",
+            JsonSerializer.Serialize(HitPawDialect.Error(new(ProblemKind.InsufficientCredit, "the price is 4 credits; 1 is available")).Body));
         Assert.Equal(402, HitPawDialect.Error(new(ProblemKind.InsufficientCredit, "x")).Status);
         Assert.Equal("""{"code":501016,"message":"The video url is not valid","data":null}""",
             JsonSerializer.Serialize(HitPawDialect.Error(HitPawDialect.Validate("""{"video_url":"x","model_id":17,"resolution":[1280,720]}""").Problem!).Body));

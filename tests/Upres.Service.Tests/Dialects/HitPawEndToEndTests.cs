@@ -95,6 +95,43 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_v3_client_names_the_model_polls_with_it_and_gets_an_avi_and_its_original_url_back()
+    {
+        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
+        var videoUrl = _site.Serve(Clips.Small(seconds: 1, width: 256, height: 144, fps: 10), "hp-v3.mp4");
+        var body = $$"""
+            {"video_url":"{{videoUrl}}","extension":".avi","model_name":"general-denoise-balance",
+             "resolution":[512,288],"original_resolution":[256,144]}
+            """;
+
+        var (status, export) = await Export(key, body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var query = $$"""{"job_id":"{{(string)export["data"]!["job_id"]!}}"}""";
+        JsonObject data;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(300);
+        do
+        {
+            await System.Threading.Tasks.Task.Delay(200);
+            data = (await Task(key, query)).Body["data"]!.AsObject();
+            Assert.Equal(videoUrl, (string)data["original_url"]!);
+        }
+        while ((string)data["status"]! is "WAITING" or "CONVERTING" && DateTimeOffset.UtcNow < deadline);
+
+        Assert.Equal("COMPLETED", (string)data["status"]!);
+        Assert.Equal(["job_id", "status", "res_url", "original_url"], data.Select(p => p.Key).ToArray());
+        using var http = new HttpClient();
+        var result = Path.Combine(_server.DataDirectory, "v3.avi");
+        await File.WriteAllBytesAsync(result, await http.GetByteArrayAsync((string)data["res_url"]!));
+        var probe = Clips.Probe(result);
+        Assert.Equal((512, 288), (probe.Width, probe.Height));
+        // AVI's container duration includes the MP3 track's padding; the frames are what count.
+        Assert.Equal("10", Clips.Run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", result]).Trim());
+        Assert.True(probe.Audio);
+        Assert.Equal("avi", Clips.Run("ffprobe", ["-v", "error", "-show_entries", "format=format_name", "-of", "csv=p=0", result]).Trim());
+        Assert.Equal("h264", Clips.Run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0", result]).Trim());
+    }
+
+    [Fact]
     public async Task Refusals_use_HitPaw_s_codes_and_messages()
     {
         var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
@@ -181,7 +218,8 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(501016, (int)body["code"]!);
-        Assert.Contains("10 minutes", (string)body["message"]!, StringComparison.Ordinal);
+        Assert.Equal("The video url is not valid", (string)body["message"]!);
+        Assert.Contains("10 minutes", (string)body["detail"]!, StringComparison.Ordinal);
         Assert.Equal(0, (await (await native.GetAsync("/v1/account")).ReadObjectAsync())["account"]!["reserved"]!.GetValue<long>());
     }
 }

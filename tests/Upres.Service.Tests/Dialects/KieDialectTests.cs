@@ -93,8 +93,10 @@ public class KieDialectTests
     [Theory]
     [InlineData(ProblemKind.Unauthorized, 401)]
     [InlineData(ProblemKind.InsufficientCredit, 402)]
-    [InlineData(ProblemKind.NotFound, 404)]
+    [InlineData(ProblemKind.NotFound, 422)]
+    [InlineData(ProblemKind.UnknownPath, 404)]
     [InlineData(ProblemKind.RateLimited, 429)]
+    [InlineData(ProblemKind.Internal, 500)]
     [InlineData(ProblemKind.InputRejected, 422)]
     public void Codes_follow_the_document(ProblemKind kind, int code)
     {

@@ -60,6 +60,25 @@ public sealed class KieEndToEndTests : IAsyncLifetime
         Assert.Equal(200, (int)callback["code"]!);
         var data = callback["data"]!;
         Assert.Equal(taskId, (string)data["taskId"]!);
+
+        // A receiver written from kie.ai's verification sample: the task id from body.data.task_id,
+        // X-Webhook-Timestamp in seconds, base64(HMAC-SHA256(taskId + "." + timestamp, webhookHmacKey)),
+        // compared in constant time.
+        var hmacKey = (string)(await (await native.GetAsync("/v1/account/webhook-hmac-key")).ReadObjectAsync())["webhook_hmac_key"]!;
+        var timestamp = hook.Headers["x-webhook-timestamp"];
+        var received = hook.Headers["x-webhook-signature"];
+        Assert.Equal(taskId, (string)data["task_id"]!);
+        Assert.InRange(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        using (var hmac = new System.Security.Cryptography.HMACSHA256(System.Text.Encoding.UTF8.GetBytes(hmacKey)))
+        {
+            var computed = Convert.ToBase64String(hmac.ComputeHash(System.Text.Encoding.UTF8.GetBytes($"{(string)data["task_id"]!}.{timestamp}")));
+            Assert.True(System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(computed), System.Text.Encoding.UTF8.GetBytes(received)));
+        }
+
+        // The callback body is the page's record inside kie.ai's envelope.
+        Contracts.DocShape.Matches(Contracts.KieContractTests.RecordInfoExample, callback);
         Assert.Equal("topaz/video-upscale", (string)data["model"]!);
         Assert.Equal("success", (string)data["state"]!);
         Assert.Equal("2", (string)JsonNode.Parse((string)data["param"]!)!["input"]!["upscale_factor"]!);
@@ -130,9 +149,9 @@ public sealed class KieEndToEndTests : IAsyncLifetime
         Expect(422, await CreateTask(key, """{"model":"topaz/video-upscale","input":"""));
         Expect(422, await CreateTask(key, $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{_site.Serve(big, "big.mp4")}}}"}}"""));
         Expect(422, await CreateTask(key, $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{_site.Serve(avi, "small.avi")}}}"}}"""));
-        Expect(404, await RecordInfo(key, "task_topaz_job_nothing"));
-        Expect(404, await RecordInfo(key, "someone-elses"));
-        Expect(422, await _server.SendAsync(HttpMethod.Get, "/api/v1/jobs/recordInfo", null, ("Authorization", $"Bearer {key}")));
+        Expect(422, await RecordInfo(key, "task_topaz_job_nothing"));
+        Expect(422, await RecordInfo(key, "someone-elses"));
+        Expect(400, await _server.SendAsync(HttpMethod.Get, "/api/v1/jobs/recordInfo", null, ("Authorization", $"Bearer {key}")));
         Expect(401, await RecordInfo("bad", "task_topaz_x"));
 
         static void Expect(int code, (HttpStatusCode Status, JsonObject Body) answer)

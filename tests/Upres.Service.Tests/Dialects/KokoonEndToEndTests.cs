@@ -29,6 +29,31 @@ public sealed class KokoonEndToEndTests : IAsyncLifetime
     private Task<(HttpStatusCode Status, JsonObject Body)> Video(string token, string vid) =>
         _server.SendAsync(HttpMethod.Get, $"/kokoon/api/sr/v3/video/{vid}", null, ("Content-Type", "application/json"), ("Authorization", token));
 
+    private Task<(HttpStatusCode Status, JsonObject Body)> TaskInfo(string token, string tid) =>
+        _server.SendAsync(HttpMethod.Get, $"/kokoon/api/sr/v3/task/{tid}", null, ("Content-Type", "application/json"), ("Authorization", token));
+
+    /// What a kokoon client does: poll the task until its step is done (or error / cancel).
+    private async Task<JsonObject> UntilTaskDoneAsync(string token, string tid)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(300);
+        var seen = new HashSet<string>();
+        while (true)
+        {
+            var (status, task) = await TaskInfo(token, tid);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var step = (string)task["step"]!;
+            seen.Add(step);
+            Assert.Contains(step, new[] { "ready", "preparing", "prepared", "running", "done", "cancel", "unknown", "error" });
+            Assert.InRange(int.Parse((string)task["progress"]!, System.Globalization.CultureInfo.InvariantCulture), 0, 100);
+            if (step is not ("ready" or "preparing" or "prepared" or "running") || DateTimeOffset.UtcNow > deadline)
+            {
+                return task;
+            }
+
+            await System.Threading.Tasks.Task.Delay(200);
+        }
+    }
+
     private async Task<JsonObject> UntilDoneAsync(string token, string vid)
     {
         var deadline = DateTimeOffset.UtcNow.AddSeconds(300);
@@ -71,6 +96,14 @@ public sealed class KokoonEndToEndTests : IAsyncLifetime
         Assert.InRange(double.Parse((string)trimmed["duration"]!, System.Globalization.CultureInfo.InvariantCulture), 0.95, 1.1);
         Assert.Equal("completed", (string)trimmed["state"]!);
 
+        var info = await UntilTaskDoneAsync(token, (string)task["tid"]!);
+        Assert.Equal("done", (string)info["step"]!);
+        Assert.Equal("success", (string)info["result_message"]!);
+        Assert.Equal("100", (string)info["progress"]!);
+        Assert.False(string.IsNullOrEmpty((string)info["finish_time"]!));
+        var srProbe = await _server.DownloadAndProbeAsync((string)info["sr_url"]!);
+        Assert.Equal((1920, 1080), (srProbe.Width, srProbe.Height));
+
         var result = await UntilDoneAsync(token, (string)task["out_vid"]!);
         Assert.Equal("completed", (string)result["state"]!);
         Assert.Equal(inVid, (string)result["pid"]!);
@@ -99,6 +132,16 @@ public sealed class KokoonEndToEndTests : IAsyncLifetime
         var (status, task) = await Task(token, body);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(vid, (string)task["in_vid"]!);
+
+        var info = await UntilTaskDoneAsync(token, (string)task["tid"]!);
+        Assert.Equal("done", (string)info["step"]!);
+        Assert.Equal("SR_PREVIEW", (string)info["task_type"]!);
+        var previewProbe = await _server.DownloadAndProbeAsync((string)info["preview_sr_url"]!);
+        Assert.Equal((320, 256), (previewProbe.Width, previewProbe.Height));
+        using (var anonymous = new HttpClient())
+        {
+            Assert.True((await anonymous.GetByteArrayAsync((string)info["preview_orig_url"]!)).Length > 0);
+        }
 
         var result = await UntilDoneAsync(token, (string)task["out_vid"]!);
         Assert.Equal("completed", (string)result["state"]!);

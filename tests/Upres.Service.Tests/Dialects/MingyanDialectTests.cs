@@ -10,13 +10,14 @@ namespace Upres.Service.Tests.Dialects;
 public class MingyanDialectTests
 {
     [Fact]
-    public void The_documented_create_body_validates_and_maps_to_a_1080p_height_capped_at_30_fps()
+    public void The_documented_create_body_validates_and_maps_to_a_1080p_class_capped_at_30_fps()
     {
         var v = MingyanDialect.Validate("""{"model":"superResolution-1080p-lowfps","videoUrl":"https://example.com/in.mp4"}""");
 
         Assert.True(v.IsValid);
         var spec = MingyanDialect.ToSpec(v.Value);
-        Assert.Equal(1080, spec.Height);
+        Assert.Equal(1080, spec.ShortSide);
+        Assert.Null(spec.Height);
         Assert.Null(spec.Width);
         Assert.Equal(30, spec.MaxFps);
         Assert.Equal("https://example.com/in.mp4", spec.InputUrl);
@@ -31,13 +32,14 @@ public class MingyanDialectTests
     [InlineData("superResolution-2k-highfps", 1440, 120)]
     [InlineData("superResolution-4k-lowfps", 2160, 30)]
     [InlineData("superResolution-4k-highfps", 2160, 120)]
-    public void Every_documented_model_maps_to_its_height_and_fps_cap(string model, int height, double fpsCap)
+    public void Every_documented_model_maps_to_its_resolution_class_and_fps_cap(string model, int shortSide, double fpsCap)
     {
         var v = MingyanDialect.Validate(JsonSerializer.Serialize(new MingyanCreateRequest(model, "http://host/a.mp4")));
 
         Assert.True(v.IsValid);
         var request = MingyanDialect.ToSpec(v.Value).ToJobSpec();
-        Assert.Equal(height, request.Height);
+        Assert.Equal(shortSide, request.ShortSide);
+        Assert.Null(request.Height);
         Assert.Null(request.Width);
         Assert.Equal(fpsCap, request.MaxFps);
         Assert.Equal(DialectModels.RealWorld, request.Model);
@@ -142,11 +144,30 @@ public class MingyanDialectTests
         Assert.Equal(credits, table.Quote(MingyanDialect.Billing(high)(plan)).Credits);
     }
 
-    [Fact]
-    public void Highfps_refuses_sources_above_120_fps_and_lowfps_caps_anything()
+    [Theory]
+    [InlineData("superResolution-720p-highfps", 240, 120)]
+    [InlineData("superResolution-720p-highfps", 119.88, 119.88)]
+    [InlineData("superResolution-720p-highfps", 60, 60)]
+    [InlineData("superResolution-720p-lowfps", 240, 30)]
+    [InlineData("superResolution-720p-lowfps", 24, 24)]
+    public void Highfps_caps_at_120_and_lowfps_at_30_without_refusing(string model, double sourceFps, double outputFps)
     {
-        Assert.NotNull(MingyanDialect.CheckInput(MingyanModel.Find("superResolution-720p-highfps")!, 240));
-        Assert.Null(MingyanDialect.CheckInput(MingyanModel.Find("superResolution-720p-highfps")!, 119.88));
-        Assert.Null(MingyanDialect.CheckInput(MingyanModel.Find("superResolution-720p-lowfps")!, 240));
+        var spec = MingyanDialect.ToSpec(new MingyanCreateRequest(model, "http://h/a.mp4")).ToJobSpec();
+        Assert.Equal(outputFps, Plans.For(spec, 640, 360, sourceFps, 1).FrameRate, 3);
+    }
+
+    [Theory]
+    [InlineData("superResolution-1080p-lowfps", 1080, 1920, 1080, 1920)]
+    [InlineData("superResolution-1080p-lowfps", 1920, 1080, 1920, 1080)]
+    [InlineData("superResolution-1080p-lowfps", 144, 256, 1080, 1920)]
+    [InlineData("superResolution-720p-lowfps", 640, 360, 1280, 720)]
+    [InlineData("superResolution-720p-lowfps", 360, 640, 720, 1280)]
+    [InlineData("superResolution-2k-highfps", 480, 480, 1440, 1440)]
+    [InlineData("superResolution-4k-lowfps", 1080, 1920, 2160, 3840)]
+    public void A_tier_is_the_output_s_shorter_side_in_either_orientation(string model, int w, int h, int ow, int oh)
+    {
+        var spec = MingyanDialect.ToSpec(new MingyanCreateRequest(model, "http://h/a.mp4")).ToJobSpec();
+        var plan = Plans.For(spec, w, h, 30, 1);
+        Assert.Equal((ow, oh), (plan.Width, plan.Height));
     }
 }

@@ -100,6 +100,38 @@ public sealed class MingyanEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_portrait_source_comes_out_at_the_tier_s_resolution_in_its_own_orientation()
+    {
+        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
+        var url = _site.Serve(Clips.Small(seconds: 0.4, width: 144, height: 256, fps: 5), "portrait.mp4");
+
+        var (status, task) = await Create(key, $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{url}}"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var done = await PollAsync(key, (string)task["id"]!);
+        Assert.Equal("completed", (string)done["status"]!);
+        var probe = await _server.DownloadAndProbeAsync((string)done["video_url"]!);
+        Assert.Equal((1080, 1920), (probe.Width, probe.Height));
+        Assert.InRange(probe.Fps, 4.9, 5.1);
+    }
+
+    [Fact]
+    public async Task A_240_fps_source_at_highfps_is_capped_at_120_fps_not_refused()
+    {
+        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
+        var url = _site.Serve(Clips.Small(seconds: 0.2, width: 128, height: 128, fps: 240), "fast240.mp4");
+
+        var (status, task) = await Create(key, $$"""{"model":"superResolution-720p-highfps","videoUrl":"{{url}}"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var done = await PollAsync(key, (string)task["id"]!);
+        Assert.Equal("completed", (string)done["status"]!);
+        var probe = await _server.DownloadAndProbeAsync((string)done["video_url"]!);
+        Assert.Equal((720, 720), (probe.Width, probe.Height));
+        Assert.InRange(probe.Fps, 119.5, 120.5);
+    }
+
+    [Fact]
     public async Task Refusals_come_in_mingyan_s_shape_and_never_as_500()
     {
         var (_, _, key) = await _server.CreateAccountAsync(credits: 100);

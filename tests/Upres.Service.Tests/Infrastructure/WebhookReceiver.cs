@@ -17,7 +17,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
-    public sealed record Delivery(string Path, string Id, string Timestamp, string Signature, string Body, DateTimeOffset At);
+    public sealed record Delivery(string Path, string Id, string Timestamp, string Signature, string Body, DateTimeOffset At)
+    {
+        /// Every request header, by lower-case name.
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    }
 
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
@@ -46,7 +50,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(ctx.Request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Deliveries.Enqueue(new Delivery(ctx.Request.Path, ctx.Request.Headers["webhook-id"].ToString(), ctx.Request.Headers["webhook-timestamp"].ToString(),
-                ctx.Request.Headers["webhook-signature"].ToString(), body, DateTimeOffset.UtcNow));
+                ctx.Request.Headers["webhook-signature"].ToString(), body, DateTimeOffset.UtcNow)
+            {
+                Headers = ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+            });
             var status = receiver._script.TryDequeue(out var s) ? s : 200;
             if (status is >= 300 and < 400)
             {
@@ -64,6 +71,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (Deliveries.Count < count && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        return [.. Deliveries];
+    }
+
+    /// Waits until the deliveries so far satisfy `done` (the receiver may be shared by several tests).
+    public async Task<IReadOnlyList<Delivery>> WaitUntilAsync(Func<IReadOnlyList<Delivery>, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!done([.. Deliveries]) && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(50);
         }

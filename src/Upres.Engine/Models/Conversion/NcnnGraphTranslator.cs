@@ -26,8 +26,8 @@ internal sealed class NcnnGraphTranslator
 
     public byte[] Translate(CancellationToken cancellationToken)
     {
-        var input = _graph.AddInput(_options.InputName, -1, 3, -1, -1);
-        var framed = FrameInput(input);
+        var image = _options.PackedBytes ? PackedInput() : _graph.AddInput(_options.InputName, -1, 3, -1, -1);
+        var framed = FrameInput(image);
 
         foreach (var layer in _network.Layers)
         {
@@ -40,10 +40,38 @@ internal sealed class NcnnGraphTranslator
             throw new NcnnFormatException($"{_weights.Remaining} bytes of the weight file were not used: the layers and the .bin disagree");
         }
 
-        var result = UnframeOutput(Tensor(FindOutputBlob()), input);
-        _graph.AddNode("Identity", [result], [_options.OutputName]);
-        _graph.AddOutput(_options.OutputName, -1, 3, -1, -1);
-        return _graph.ToModelBytes();
+        var result = UnframeOutput(Tensor(FindOutputBlob()), image);
+        if (_options.PackedBytes)
+        {
+            PackedOutput(result);
+        }
+        else
+        {
+            _graph.AddNode("Identity", [result], [_options.OutputName]);
+            _graph.AddOutput(_options.OutputName, -1, 3, -1, -1);
+        }
+
+        return _graph.ToModelBytes(halfPrecision: _options.HalfPrecision);
+    }
+
+    // uint8 [1,H,W,3] -> float [1,3,H,W] in 0..1, as FrameConverter.ToPlanar does it on the CPU.
+    private string PackedInput()
+    {
+        var bytes = _graph.AddInput(_options.InputName, OnnxElementType.UInt8, 1, -1, -1, 3);
+        var floats = Node("Cast", [bytes], new OnnxAttribute.Int("to", (long)OnnxElementType.Float));
+        var unit = Node("Mul", [floats, Floats("inverse_255", 1f / 255f, scalar: true)]);
+        return Node("Transpose", [unit], new OnnxAttribute.Ints("perm", [0, 3, 1, 2]));
+    }
+
+    // float [1,3,sH,sW] -> uint8 [1,sH,sW,3], rounded as FrameConverter.ToPacked does: clamp to
+    // 0..1, x 255, + 0.5, truncate.
+    private void PackedOutput(string result)
+    {
+        var clipped = Node("Clip", [result, Floats("zero", 0f, scalar: true), Floats("one", 1f, scalar: true)]);
+        var levels = Node("Floor", [Node("Add", [Node("Mul", [clipped, Floats("255", 255f, scalar: true)]), Floats("half", 0.5f, scalar: true)])]);
+        var packed = Node("Transpose", [levels], new OnnxAttribute.Ints("perm", [0, 2, 3, 1]));
+        _graph.AddNode("Cast", [packed], [_options.OutputName], new OnnxAttribute.Int("to", (long)OnnxElementType.UInt8));
+        _graph.AddOutput(_options.OutputName, OnnxElementType.UInt8, 1, -1, -1, 3);
     }
 
     private string FindOutputBlob()

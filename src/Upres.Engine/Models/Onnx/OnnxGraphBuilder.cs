@@ -6,6 +6,9 @@ namespace Upres.Engine.Models.Onnx;
 
 /// Builds an ONNX ModelProto without generated code: the few messages we need are written field by
 /// field (numbers from onnx.proto). Tensors are float32 unless stated; weights go in raw_data.
+/// Written with halfPrecision, "float" means float16 throughout: float weights, float inputs and
+/// outputs and Cast(to=FLOAT) become float16, except the inputs ONNX requires in float32
+/// (Resize's roi and scales). That is how a GPU gets fp16 weights and activations.
 public sealed class OnnxGraphBuilder
 {
     private const long IrVersion = 8;
@@ -24,19 +27,23 @@ public sealed class OnnxGraphBuilder
     }
 
     /// dims: a positive number is fixed, -1 is dynamic (a symbolic dim named "d{i}").
-    public string AddInput(string name, params long[] dims)
+    public string AddInput(string name, params long[] dims) => AddInput(name, OnnxElementType.Float, dims);
+
+    public string AddInput(string name, OnnxElementType type, params long[] dims)
     {
         Claim(name);
-        _inputs.Add(new ValueInfo(name, CheckShape(dims, allowDynamic: true), SymbolPrefix: "d"));
+        _inputs.Add(new ValueInfo(name, CheckShape(dims, allowDynamic: true), SymbolPrefix: "d", type));
         return name;
     }
 
     /// Output symbols are prefixed with the output's name: sharing "d2" with the input would
     /// declare that an upscaler's output height equals its input height.
-    public void AddOutput(string name, params long[] dims)
+    public void AddOutput(string name, params long[] dims) => AddOutput(name, OnnxElementType.Float, dims);
+
+    public void AddOutput(string name, OnnxElementType type, params long[] dims)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        _outputs.Add(new ValueInfo(name, CheckShape(dims, allowDynamic: true), SymbolPrefix: name + "_d"));
+        _outputs.Add(new ValueInfo(name, CheckShape(dims, allowDynamic: true), SymbolPrefix: name + "_d", type));
     }
 
     public string AddInitializer(string name, ReadOnlySpan<float> data, params long[] dims)
@@ -49,7 +56,7 @@ public sealed class OnnxGraphBuilder
             BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), data[i]);
         }
 
-        _initializers.Add(new Initializer(name, TensorDataType.Float, dims, raw));
+        _initializers.Add(new Initializer(name, OnnxElementType.Float, dims, raw));
         return name;
     }
 
@@ -63,7 +70,7 @@ public sealed class OnnxGraphBuilder
             BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * sizeof(long)), data[i]);
         }
 
-        _initializers.Add(new Initializer(name, TensorDataType.Int64, dims, raw));
+        _initializers.Add(new Initializer(name, OnnxElementType.Int64, dims, raw));
         return name;
     }
 
@@ -87,14 +94,15 @@ public sealed class OnnxGraphBuilder
         return outputs[0];
     }
 
-    public byte[] ToModelBytes(int opsetVersion = 17, string producer = "upres")
+    public byte[] ToModelBytes(int opsetVersion = 17, string producer = "upres", bool halfPrecision = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(opsetVersion);
+        var precision = halfPrecision ? new HalfPrecision(_nodes) : null;
         using var buffer = new MemoryStream();
         var model = new CodedOutputStream(buffer);
         WriteInt64(model, 1, IrVersion);
         WriteString(model, 2, producer);
-        WriteMessage(model, 7, WriteGraph);
+        WriteMessage(model, 7, graph => WriteGraph(graph, precision));
         WriteMessage(model, 8, opset =>
         {
             WriteString(opset, 1, string.Empty);
@@ -104,27 +112,27 @@ public sealed class OnnxGraphBuilder
         return buffer.ToArray();
     }
 
-    private void WriteGraph(CodedOutputStream graph)
+    private void WriteGraph(CodedOutputStream graph, HalfPrecision? precision)
     {
         foreach (var node in _nodes)
         {
-            WriteMessage(graph, 1, n => WriteNode(n, node));
+            WriteMessage(graph, 1, n => WriteNode(n, precision?.Apply(node) ?? node));
         }
 
         WriteString(graph, 2, _graphName);
         foreach (var initializer in _initializers)
         {
-            WriteMessage(graph, 5, t => WriteTensor(t, initializer));
+            WriteMessage(graph, 5, t => WriteTensor(t, precision?.Apply(initializer) ?? initializer));
         }
 
         foreach (var input in _inputs)
         {
-            WriteMessage(graph, 11, v => WriteValueInfo(v, input));
+            WriteMessage(graph, 11, v => WriteValueInfo(v, precision?.Apply(input) ?? input));
         }
 
         foreach (var output in _outputs)
         {
-            WriteMessage(graph, 12, v => WriteValueInfo(v, output));
+            WriteMessage(graph, 12, v => WriteValueInfo(v, precision?.Apply(output) ?? output));
         }
     }
 
@@ -204,7 +212,7 @@ public sealed class OnnxGraphBuilder
         WriteString(valueInfo, 1, value.Name);
         WriteMessage(valueInfo, 2, type => WriteMessage(type, 1, tensorType =>
         {
-            WriteInt64(tensorType, 1, (long)TensorDataType.Float);
+            WriteInt64(tensorType, 1, (long)value.Type);
             WriteMessage(tensorType, 2, shape =>
             {
                 for (var i = 0; i < value.Dims.Length; i++)
@@ -294,12 +302,6 @@ public sealed class OnnxGraphBuilder
         }
     }
 
-    private enum TensorDataType
-    {
-        Float = 1,
-        Int64 = 7,
-    }
-
     private enum AttributeType
     {
         Float = 1,
@@ -309,9 +311,58 @@ public sealed class OnnxGraphBuilder
         Ints = 7,
     }
 
-    private sealed record ValueInfo(string Name, long[] Dims, string SymbolPrefix);
+    private sealed record ValueInfo(string Name, long[] Dims, string SymbolPrefix, OnnxElementType Type);
 
-    private sealed record Initializer(string Name, TensorDataType DataType, long[] Dims, byte[] RawData);
+    private sealed record Initializer(string Name, OnnxElementType DataType, long[] Dims, byte[] RawData);
 
     private sealed record Node(string Name, string OpType, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
+
+    private sealed class HalfPrecision
+    {
+        // Inputs ONNX defines as float32 whatever the data's type: Resize's roi (1) and scales (2).
+        private readonly HashSet<string> _keepFloat32;
+
+        public HalfPrecision(IEnumerable<Node> nodes)
+        {
+            _keepFloat32 = nodes
+                .Where(n => n.OpType == "Resize")
+                .SelectMany(n => n.Inputs.Skip(1).Take(2))
+                .Where(name => name.Length > 0)
+                .ToHashSet(StringComparer.Ordinal);
+        }
+
+        public Initializer Apply(Initializer initializer)
+        {
+            if (initializer.DataType != OnnxElementType.Float || _keepFloat32.Contains(initializer.Name))
+            {
+                return initializer;
+            }
+
+            var count = initializer.RawData.Length / sizeof(float);
+            var raw = new byte[count * 2];
+            for (var i = 0; i < count; i++)
+            {
+                var value = (Half)BinaryPrimitives.ReadSingleLittleEndian(initializer.RawData.AsSpan(i * sizeof(float)));
+                BinaryPrimitives.WriteHalfLittleEndian(raw.AsSpan(i * 2), value);
+            }
+
+            return initializer with { DataType = OnnxElementType.Float16, RawData = raw };
+        }
+
+        public ValueInfo Apply(ValueInfo value) =>
+            value.Type == OnnxElementType.Float ? value with { Type = OnnxElementType.Float16 } : value;
+
+        public Node Apply(Node node)
+        {
+            if (node.OpType != "Cast")
+            {
+                return node;
+            }
+
+            var attributes = node.Attributes
+                .Select(a => a is OnnxAttribute.Int { Name: "to", Value: (long)OnnxElementType.Float } ? new OnnxAttribute.Int("to", (long)OnnxElementType.Float16) : a)
+                .ToArray();
+            return node with { Attributes = attributes };
+        }
+    }
 }

@@ -23,6 +23,10 @@ public sealed record DialectJobSpec
     public int? Scale { get; init; }
     public int? Width { get; init; }
     public int? Height { get; init; }
+
+    /// The output's shorter side (a resolution class); see JobSpec.ShortSide.
+    public int? ShortSide { get; init; }
+
     public FitMode Fit { get; init; } = FitMode.Pad;
 
     public double? MaxFps { get; init; }
@@ -59,9 +63,10 @@ public sealed record DialectJobSpec
     {
         Model = CatalogModel,
         UseSr = UseSr,
-        Scale = Width is null && Height is null ? Scale : null,
+        Scale = Width is null && Height is null && ShortSide is null ? Scale : null,
         Width = Width,
         Height = Height,
+        ShortSide = Width is null && Height is null ? ShortSide : null,
         Fit = Fit,
         StartMs = StartMs,
         DurationMs = DurationMs,

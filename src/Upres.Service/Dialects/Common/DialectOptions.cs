@@ -11,6 +11,12 @@ public sealed class DialectOptions
     [ConfigurationKeyName("UPRES_FACE_MODEL")]
     public string? FaceModel { get; set; }
 
+    /// How long kokoon's originals are kept (kokoon's pages: 14 days), longer than the service's
+    /// retention so that SR tasks can still be made from them.
+    [ConfigurationKeyName("UPRES_KOKOON_ORIGINAL_DAYS")]
+    [System.ComponentModel.DataAnnotations.Range(0.001, 3650)]
+    public double KokoonOriginalDays { get; set; } = 14;
+
     /// HitPaw model ids to catalog models, "5=my-colorize,18=my-face".
     [ConfigurationKeyName("UPRES_HITPAW_MODELS")]
     public string? HitPawModels { get; set; }

@@ -13,6 +13,8 @@ public enum ProblemKind
     Unauthorized,
     InsufficientCredit,
     NotFound,
+    UnknownPath,
+    MethodNotAllowed,
     RateLimited,
     InputRejected,
     PayloadTooLarge,

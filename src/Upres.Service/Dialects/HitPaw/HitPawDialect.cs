@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Upres.Engine.Pipeline;
 using Upres.Service.Jobs;
 
@@ -8,6 +9,18 @@ namespace Upres.Service.Dialects.HitPaw;
 public static class HitPawDialect
 {
     public const string Name = "hitpaw";
+    public const string BasePath = "/api/v3";
+
+    /// `ApiKey: KEY`; every error under /api/v3 is HitPaw's `{code, message, data}`.
+    public static Door Door { get; } = new()
+    {
+        Name = Name,
+        BasePath = BasePath,
+        ErrorScope = BasePath,
+        ReadKey = request => AuthHeaders.ApiKey(request.Headers["ApiKey"]),
+        UnauthorizedMessage = "The ApiKey is not valid",
+        Render = Fail,
+    };
 
     public const int MinSide = 128;
     public const int MaxLongSide = 7680;
@@ -18,7 +31,8 @@ public static class HitPawDialect
     /// MP4, AVI, MOV, MKV, WebM as ffprobe names their demuxers.
     public static readonly IReadOnlyList<string> AcceptedFormats = ["mp4", "mov", "avi", "matroska", "webm"];
 
-    public static readonly IReadOnlyList<string> Extensions = [".mp4", ".mov", ".mkv", ".webm"];
+    /// Every format the document lists, as an output too; the engine's container rules pick the codecs.
+    public static readonly IReadOnlyList<string> Extensions = [".mp4", ".avi", ".mov", ".mkv", ".webm"];
 
     public static Validated<HitPawExportRequest> Validate(string body) => Validation.Run(() =>
     {
@@ -30,13 +44,7 @@ public static class HitPawDialect
         }
 
         var extension = NormalizeExtension(JsonFields.OptionalString(root, "extension") ?? ".mp4");
-        var modelId = JsonFields.RequiredInteger(root, "model_id");
-        if (HitPawModel.Find(modelId) is null)
-        {
-            throw new DialectProblemException(new(ProblemKind.UnknownModel,
-                $"The model_id {modelId} is not valid; use one of {string.Join(", ", HitPawModel.All.Select(m => m.Id))}", "model_id"));
-        }
-
+        var model = ReadModel(root);
         var resolution = JsonFields.RequiredArray(root, "resolution");
         if (resolution.GetArrayLength() != 2)
         {
@@ -51,14 +59,70 @@ public static class HitPawDialect
             throw new DialectProblemException(DialectProblem.Invalid("resolution", "resolution width and height must be even"));
         }
 
+        // Required with model_name, optional with model_id. Upres measures the real file, so the
+        // field is checked for shape and kept, not trusted.
+        IReadOnlyList<int>? original = null;
+        if (JsonFields.TryGet(root, "original_resolution", out _))
+        {
+            var o = JsonFields.RequiredArray(root, "original_resolution");
+            if (o.GetArrayLength() != 2)
+            {
+                throw new DialectProblemException(DialectProblem.Invalid("original_resolution", "original_resolution must be [width, height]"));
+            }
+
+            var ow = JsonFields.AsInteger(o[0], "original_resolution[0]");
+            var oh = JsonFields.AsInteger(o[1], "original_resolution[1]");
+            if (ow <= 0 || oh <= 0 || ow > 100_000 || oh > 100_000)
+            {
+                throw new DialectProblemException(DialectProblem.Invalid("original_resolution", "original_resolution must be two positive sizes"));
+            }
+
+            original = [(int)ow, (int)oh];
+        }
+        else if (model.ByName)
+        {
+            throw new DialectProblemException(DialectProblem.Missing("original_resolution"));
+        }
+
         var hook = JsonFields.OptionalString(root, "web_hook_url");
         if (hook is not null)
         {
             UrlRules.RequireHttpUrl(hook, "web_hook_url");
         }
 
-        return new HitPawExportRequest(videoUrl, extension, (int)modelId, [(int)width, (int)height], hook);
+        return new HitPawExportRequest(videoUrl, extension, model.Row.Id, [(int)width, (int)height], hook)
+        {
+            ModelName = model.ByName ? model.Row.ApiName : null,
+            OriginalResolution = original,
+        };
     });
+
+    /// model_id (v3's first form) or model_name (its newer form), never both.
+    private static (HitPawModel Row, bool ByName) ReadModel(System.Text.Json.JsonElement root)
+    {
+        var hasId = JsonFields.TryGet(root, "model_id", out _);
+        var hasName = JsonFields.TryGet(root, "model_name", out _);
+        if (hasId && hasName)
+        {
+            throw new DialectProblemException(DialectProblem.Invalid("model_name", "model_id and model_name must not be used together"));
+        }
+
+        if (hasName)
+        {
+            var name = JsonFields.RequiredString(root, "model_name");
+            return (HitPawModel.Find(name) ?? throw new DialectProblemException(new(ProblemKind.UnknownModel,
+                $"The model_name '{name}' is not valid; use one of {string.Join(", ", HitPawModel.All.Select(m => m.ApiName))}", "model_name")), true);
+        }
+
+        if (!hasId)
+        {
+            throw new DialectProblemException(DialectProblem.Missing("model_id"));
+        }
+
+        var modelId = JsonFields.RequiredInteger(root, "model_id");
+        return (HitPawModel.Find(modelId) ?? throw new DialectProblemException(new(ProblemKind.UnknownModel,
+            $"The model_id {modelId} is not valid; use one of {string.Join(", ", HitPawModel.All.Select(m => m.Id))}", "model_id")), false);
+    }
 
     public static Validated<HitPawTaskQuery> ValidateQuery(string body) => Validation.Run(() =>
     {
@@ -95,6 +159,7 @@ public static class HitPawDialect
             Fit = FitMode.Pad,
             Denoise = model.Denoise,
             Filter = model.Filter,
+            // The one codec every listed container carries; the engine's container rules check it.
             Codec = container == ContainerFormat.Webm ? VideoCodec.Vp9 : VideoCodec.H264,
             Container = container,
             WebhookUrl = request.WebHookUrl,
@@ -144,22 +209,35 @@ public static class HitPawDialect
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
+    /// The message is the code's fixed text (the document's, for its three codes); the specific
+    /// reason travels in `detail`.
     public static (int Status, HitPawEnvelope<object> Body) Error(DialectProblem problem)
     {
-        var (status, code, message) = problem.Kind switch
+        var (status, code) = problem.Kind switch
         {
-            ProblemKind.Unauthorized => (401, HitPawErrorCodes.InvalidApiKey, "The ApiKey is not valid"),
-            ProblemKind.InsufficientCredit => (402, HitPawErrorCodes.NotEnoughCoins, "The coins for this APIKEY is not enough"),
-            ProblemKind.InputRejected => (400, HitPawErrorCodes.InvalidVideoUrl,
-                problem.Message == "The video url is not valid" ? problem.Message : $"The video url is not valid: {problem.Message}"),
-            ProblemKind.UnknownModel or ProblemKind.UnsupportedModel => (400, HitPawErrorCodes.ModelNotSupported, problem.Message),
-            ProblemKind.NotFound => (404, HitPawErrorCodes.JobNotFound, problem.Message),
-            ProblemKind.RateLimited => (429, HitPawErrorCodes.TooManyRequests, "Too many requests"),
-            ProblemKind.Internal => (500, HitPawErrorCodes.InternalError, problem.Message),
-            ProblemKind.PayloadTooLarge => (413, HitPawErrorCodes.InvalidParameter, problem.Message),
-            _ => (400, HitPawErrorCodes.InvalidParameter, problem.Message),
+            ProblemKind.Unauthorized => (401, HitPawErrorCodes.InvalidApiKey),
+            ProblemKind.InsufficientCredit => (402, HitPawErrorCodes.NotEnoughCoins),
+            ProblemKind.InputRejected => (400, HitPawErrorCodes.InvalidVideoUrl),
+            ProblemKind.UnknownModel or ProblemKind.UnsupportedModel => (400, HitPawErrorCodes.ModelNotSupported),
+            ProblemKind.NotFound => (404, HitPawErrorCodes.JobNotFound),
+            ProblemKind.UnknownPath => (404, HitPawErrorCodes.NoSuchEndpoint),
+            ProblemKind.MethodNotAllowed => (405, HitPawErrorCodes.NoSuchEndpoint),
+            ProblemKind.RateLimited => (429, HitPawErrorCodes.TooManyRequests),
+            ProblemKind.Internal => (500, HitPawErrorCodes.InternalError),
+            ProblemKind.PayloadTooLarge => (413, HitPawErrorCodes.InvalidParameter),
+            _ => (400, HitPawErrorCodes.InvalidParameter),
         };
-        return (status, new HitPawEnvelope<object>(code, message, null));
+        var message = HitPawErrorCodes.MessageOf(code);
+        return (status, new HitPawEnvelope<object>(code, message, null)
+        {
+            Detail = string.Equals(problem.Message, message, StringComparison.Ordinal) ? null : problem.Message,
+        });
+    }
+
+    public static IResult Fail(DialectProblem problem)
+    {
+        var (status, body) = Error(problem);
+        return DialectJson.Write(status, body);
     }
 
     private static string NormalizeExtension(string extension)
@@ -178,6 +256,7 @@ public static class HitPawDialect
 
     private static ContainerFormat ContainerOf(string extension) => extension switch
     {
+        ".avi" => ContainerFormat.Avi,
         ".mov" => ContainerFormat.Mov,
         ".mkv" => ContainerFormat.Mkv,
         ".webm" => ContainerFormat.Webm,

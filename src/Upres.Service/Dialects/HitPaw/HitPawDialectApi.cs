@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
+using Upres.Service.Accounts;
 using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.HitPaw;
@@ -11,15 +13,14 @@ public static class HitPawDialectApi
 {
     public static RouteGroupBuilder MapHitPaw(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v3").WithTags("Dialect: HitPaw").ExcludeFromDescription();
+        var group = app.MapDoor(HitPawDialect.Door);
         group.MapPost("/video-enhancer/export", Export);
-        group.MapPost("/video-enhancer-api/task", Task);
+        group.MapPost("/video-enhancer-api/task", QueryTask);
         return group;
     }
 
-    public static Task<IResult> Export(HttpContext http, JobService jobs, DialectInputs inputs, IOptions<DialectOptions> options, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> Export(HttpContext http, CurrentAccount account, JobService jobs, DialectInputs inputs, IOptions<DialectOptions> options, CancellationToken ct)
     {
-        var account = await AuthenticateAsync(http, ct);
         var request = DialectFlow.Valid(HitPawDialect.Validate(await DialectFlow.ReadBodyAsync(http.Request, ct)));
         var configured = options.Value.HitPawModelMap();
         DialectFlow.ThrowIf(HitPawDialect.CheckSupported(request, configured));
@@ -40,31 +41,33 @@ public static class HitPawDialectApi
             Spec = spec.ToJobSpec(),
             Dialect = HitPawDialect.Name,
             WebhookUrl = request.WebHookUrl,
-            DialectData = DialectJson.Serialize(new HitPawJobData(request.ModelId, spec.Filter.ToString())),
+            DialectData = DialectJson.Serialize(new HitPawJobData(request.ModelId, spec.Filter.ToString())
+            {
+                VideoUrl = request.VideoUrl,
+                ModelName = request.ModelName,
+            }),
             PriceQueryFor = DialectBilling.ByDuration(spec.CatalogModel),
         }, ct);
         return DialectJson.Write(200, new HitPawEnvelope<HitPawJobId>(200, "Success", new HitPawJobId(created.Job!.Id)));
-    });
+    }
 
-    public static Task<IResult> Task(HttpContext http, JobService jobs, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> QueryTask(HttpContext http, CurrentAccount account, JobService jobs, CancellationToken ct)
     {
-        var account = await AuthenticateAsync(http, ct);
         var query = DialectFlow.Valid(HitPawDialect.ValidateQuery(await DialectFlow.ReadBodyAsync(http.Request, ct)));
         var job = await jobs.GetAsync(account.Id, query.JobId, ct)
             ?? throw DialectFlow.Problem(ProblemKind.NotFound, $"The job_id {query.JobId} is not found", "job_id");
-        return DialectJson.Write(200, new HitPawEnvelope<HitPawJobStatus>(200, "OK", View(job, jobs.ResultLinkFor(job)?.Url.ToString())));
-    });
+        return DialectJson.Write(200, new HitPawEnvelope<HitPawTaskData>(200, "OK", TaskData(job, jobs.ResultLinkFor(job)?.Url.ToString())));
+    }
 
     public static HitPawJobStatus View(JobRecord job, string? resultUrl) =>
         new(job.Id, HitPawDialect.Status(job.Status), job.Status == JobStatus.Completed ? resultUrl ?? "" : "");
 
-    private static async Task<Accounts.Account> AuthenticateAsync(HttpContext http, CancellationToken ct) =>
-        await DialectAuth.AuthenticateAsync(http, AuthHeaders.ApiKey(http.Request.Headers["ApiKey"]), ct)
-            ?? throw DialectFlow.Problem(ProblemKind.Unauthorized, "The ApiKey is not valid");
-
-    private static IResult Fail(DialectProblem problem)
+    public static HitPawTaskData TaskData(JobRecord job, string? resultUrl)
     {
-        var (status, body) = HitPawDialect.Error(problem);
-        return DialectJson.Write(status, body);
+        var view = View(job, resultUrl);
+        var data = job.DialectData is not null && job.Dialect == HitPawDialect.Name
+            ? JsonSerializer.Deserialize<HitPawJobData>(job.DialectData, DialectJson.Options)
+            : null;
+        return new HitPawTaskData(view.JobId, view.Status, view.ResUrl, data?.VideoUrl ?? "");
     }
 }

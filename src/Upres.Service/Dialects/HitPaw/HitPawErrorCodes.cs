@@ -11,5 +11,20 @@ public static class HitPawErrorCodes
     public const int JobNotFound = 501005;
     public const int TooManyRequests = 501006;
     public const int InternalError = 501007;
+    public const int NoSuchEndpoint = 501008;
     public const int InvalidVideoUrl = 501016;
+
+    /// The fixed message of each code: the document's words for its three, the same style for ours.
+    public static string MessageOf(int code) => code switch
+    {
+        InvalidApiKey => "The ApiKey is not valid",
+        NotEnoughCoins => "The coins for this APIKEY is not enough",
+        InvalidVideoUrl => "The video url is not valid",
+        InvalidParameter => "The request parameters are not valid",
+        ModelNotSupported => "The model is not supported",
+        JobNotFound => "The job_id is not found",
+        TooManyRequests => "Too many requests",
+        NoSuchEndpoint => "The API endpoint is not found",
+        _ => "Internal error",
+    };
 }

@@ -6,4 +6,12 @@ namespace Upres.Service.Dialects.HitPaw;
 /// was applied to its input.
 public sealed record HitPawJobData(
     [property: JsonPropertyName("model_id")] int ModelId,
-    [property: JsonPropertyName("filter")] string Filter);
+    [property: JsonPropertyName("filter")] string Filter)
+{
+    /// The request's video_url, returned as original_url.
+    [JsonPropertyName("video_url")]
+    public string? VideoUrl { get; init; }
+
+    [JsonPropertyName("model_name")]
+    public string? ModelName { get; init; }
+}

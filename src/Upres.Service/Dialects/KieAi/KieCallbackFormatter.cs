@@ -3,8 +3,9 @@ using Upres.Service.Webhooks;
 
 namespace Upres.Service.Dialects.KieAi;
 
-/// The callBackUrl POST: the recordInfo body, code 200 on success and 501 ("generation failed")
-/// otherwise. kie.ai sends no progress callbacks.
+/// The callBackUrl POST: `{code, msg, data}` with the task record as data (plus task_id, see
+/// KieCallbackRecord), code 200 on success and 501 ("generation failed") otherwise. kie.ai sends
+/// no progress callbacks. The X-Webhook-* signature is added when it is sent (KieCallbackSigner).
 public sealed class KieCallbackFormatter : IWebhookPayloadFormatter
 {
     public string Dialect => KieDialect.Name;
@@ -17,10 +18,10 @@ public sealed class KieCallbackFormatter : IWebhookPayloadFormatter
         }
 
         var success = context.Job.Status == JobStatus.Completed;
-        var body = new KieEnvelope<KieRecordInfo>(
+        var body = new KieEnvelope<KieCallbackRecord>(
             success ? 200 : 501,
             success ? "success" : "generation failed",
-            KieRecords.From(context.Job, context.Result?.Url.ToString()));
+            KieCallbackRecord.From(KieRecords.From(context.Job, context.Result?.Url.ToString())));
         return new WebhookPayload(DialectJson.Serialize(body));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.KieAi;
@@ -11,6 +12,21 @@ public static class KieDialect
     public const string Name = "kieai";
     public const string Model = "topaz/video-upscale";
     public const string TaskIdPrefix = "task_topaz_";
+    public const string BasePath = "/api/v1/jobs";
+
+    /// `Authorization: Bearer KEY`; every error under /api/v1 is kie.ai's `{code, msg, data}`.
+    public static Door Door { get; } = new()
+    {
+        Name = Name,
+        BasePath = BasePath,
+        ErrorScope = "/api/v1",
+        ReadKey = request => AuthHeaders.Bearer(request.Headers.Authorization),
+        UnauthorizedMessage = "Unauthorized",
+        Render = Fail,
+    };
+
+    /// recordInfo's answer for a taskId it does not know, in kie.ai's words.
+    public const string RecordInfoIsNull = "recordInfo is null";
 
     /// 10.0 MB as the document states it, in bytes.
     public const long MaxInputBytes = 10L * 1024 * 1024;
@@ -125,20 +141,27 @@ public static class KieDialect
 
     public static string ResultJson(string url) => JsonSerializer.Serialize(new KieResult([url]));
 
-    /// The code in the body and the HTTP status are the same number, so clients that check either
-    /// one see the failure.
+    /// kie.ai's Get Task Details page declares each error under the HTTP status equal to its code,
+    /// with fixed texts for the ones it shows (400 taskId, 401, 422 recordInfo is null, 429, 500).
     public static (int Status, KieEnvelope<object> Body) Error(DialectProblem problem)
     {
-        var code = problem.Kind switch
+        var (code, msg) = problem.Kind switch
         {
-            ProblemKind.Unauthorized => 401,
-            ProblemKind.InsufficientCredit => 402,
-            ProblemKind.NotFound => 404,
-            ProblemKind.RateLimited => 429,
-            ProblemKind.PayloadTooLarge => 422,
-            ProblemKind.Internal => 500,
-            _ => 422,
+            ProblemKind.Unauthorized => (401, "Unauthorized"),
+            ProblemKind.InsufficientCredit => (402, problem.Message),
+            ProblemKind.MissingField when problem.Field == "taskId" => (400, "taskId parameter is required"),
+            ProblemKind.NotFound => (422, RecordInfoIsNull),
+            ProblemKind.UnknownPath or ProblemKind.MethodNotAllowed => (404, "Not Found - The requested resource or endpoint does not exist"),
+            ProblemKind.RateLimited => (429, "Rate limit exceeded"),
+            ProblemKind.Internal => (500, "Server Error - An unexpected error occurred while processing the request"),
+            _ => (422, problem.Message),
         };
-        return (code, new KieEnvelope<object>(code, problem.Message, null));
+        return (code, new KieEnvelope<object>(code, msg, null));
+    }
+
+    public static IResult Fail(DialectProblem problem)
+    {
+        var (status, body) = Error(problem);
+        return DialectJson.Write(status, body);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Upres.Service.Accounts;
 using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.KieAi;
@@ -10,15 +11,14 @@ public static class KieDialectApi
 {
     public static RouteGroupBuilder MapKieAi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/jobs").WithTags("Dialect: kie.ai").ExcludeFromDescription();
+        var group = app.MapDoor(KieDialect.Door);
         group.MapPost("/createTask", CreateTask);
         group.MapGet("/recordInfo", RecordInfo);
         return group;
     }
 
-    public static Task<IResult> CreateTask(HttpContext http, JobService jobs, DialectInputs inputs, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> CreateTask(HttpContext http, CurrentAccount account, JobService jobs, DialectInputs inputs, CancellationToken ct)
     {
-        var account = await AuthenticateAsync(http, ct);
         var body = await DialectFlow.ReadBodyAsync(http.Request, ct);
         var request = DialectFlow.Valid(KieDialect.Validate(body));
 
@@ -36,34 +36,23 @@ public static class KieDialectApi
             PriceQueryFor = DialectBilling.ByDuration(spec.CatalogModel),
         }, ct);
         return DialectJson.Write(200, new KieEnvelope<KieTaskId>(200, "success", new KieTaskId(KieDialect.TaskId(created.Job!.Id))));
-    });
+    }
 
-    public static Task<IResult> RecordInfo(HttpContext http, JobService jobs, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> RecordInfo(HttpContext http, CurrentAccount account, JobService jobs, CancellationToken ct)
     {
-        var account = await AuthenticateAsync(http, ct);
         var taskId = http.Request.Query["taskId"].ToString();
         if (string.IsNullOrEmpty(taskId))
         {
-            throw DialectFlow.Problem(ProblemKind.MissingField, "taskId is required", "taskId");
+            throw DialectFlow.Problem(ProblemKind.MissingField, "taskId parameter is required", "taskId");
         }
 
         var job = KieDialect.JobId(taskId) is { } jobId ? await jobs.GetAsync(account.Id, jobId, ct) : null;
         if (job is null)
         {
-            throw DialectFlow.Problem(ProblemKind.NotFound, $"task '{taskId}' not found", "taskId");
+            throw DialectFlow.Problem(ProblemKind.NotFound, KieDialect.RecordInfoIsNull, "taskId");
         }
 
         var record = KieRecords.From(job, jobs.ResultLinkFor(job)?.Url.ToString());
         return DialectJson.Write(200, new KieEnvelope<KieRecordInfo>(200, "success", record));
-    });
-
-    private static async Task<Accounts.Account> AuthenticateAsync(HttpContext http, CancellationToken ct) =>
-        await DialectAuth.AuthenticateAsync(http, AuthHeaders.Bearer(http.Request.Headers.Authorization), ct)
-            ?? throw DialectFlow.Problem(ProblemKind.Unauthorized, "Unauthorized: the API key is missing or invalid; send 'Authorization: Bearer YOUR_API_KEY'");
-
-    private static IResult Fail(DialectProblem problem)
-    {
-        var (status, body) = KieDialect.Error(problem);
-        return DialectJson.Write(status, body);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http;
 using Upres.Engine.Pipeline;
 using Upres.Service.Jobs;
 
@@ -9,6 +10,20 @@ public static class KokoonDialect
 {
     public const string Name = "kokoon";
     public const string BasePath = "/kokoon/api/sr/v3";
+
+    /// `Authorization: TOKEN` with no scheme; every error under /kokoon is `{"message": ...}`.
+    public static Door Door { get; } = new()
+    {
+        Name = Name,
+        BasePath = BasePath,
+        ErrorScope = "/kokoon",
+        ReadKey = request => AuthHeaders.Bare(request.Headers.Authorization),
+        UnauthorizedMessage = "unauthorized",
+        Render = Fail,
+    };
+
+    /// The task `step` words of kokoon's task pages, in order.
+    public static readonly IReadOnlyList<string> Steps = ["ready", "preparing", "prepared", "running", "done", "cancel", "unknown", "error"];
 
     public static readonly IReadOnlyList<string> TaskTypes = ["SR", "SR_PREVIEW"];
     public static readonly IReadOnlyList<string> Categories = ["person", "animation", "cg", "retro", "general"];
@@ -151,16 +166,35 @@ public static class KokoonDialect
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
+    /// A task's step. Upres has one queue and one processing stage: preparing, prepared and unknown
+    /// are never produced (a worker that has claimed the job is already running it).
+    public static string Step(JobStatus state) => state switch
+    {
+        JobStatus.Queued => "ready",
+        JobStatus.Processing => "running",
+        JobStatus.Completed => "done",
+        JobStatus.Cancelled => "cancel",
+        JobStatus.Failed => "error",
+        _ => "unknown",
+    };
+
     public static (int Status, KokoonError Body) Error(DialectProblem problem) => problem.Kind switch
     {
         ProblemKind.Unauthorized => (401, new("unauthorized")),
         ProblemKind.InsufficientCredit => (402, new("insufficient credit")),
-        ProblemKind.NotFound => (404, new(problem.Message)),
+        ProblemKind.NotFound or ProblemKind.UnknownPath => (404, new(problem.Message)),
+        ProblemKind.MethodNotAllowed => (405, new(problem.Message)),
         ProblemKind.RateLimited => (429, new("too many requests")),
         ProblemKind.PayloadTooLarge => (413, new(problem.Message)),
         ProblemKind.Internal => (500, new(problem.Message)),
         _ => (400, new(problem.Message)),
     };
+
+    public static IResult Fail(DialectProblem problem)
+    {
+        var (status, body) = Error(problem);
+        return DialectJson.Write(status, body);
+    }
 
     /// kokoon reports fps as a rational and duration as seconds with six decimals.
     public static string FpsRational(double fps)

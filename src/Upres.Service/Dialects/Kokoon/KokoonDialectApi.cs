@@ -1,53 +1,111 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
-using Upres.Service.Hosting;
+using Upres.Service.Accounts;
 using Upres.Service.Jobs;
 using Upres.Service.Uploads;
 
 namespace Upres.Service.Dialects.Kokoon;
 
-/// POST /kokoon/api/sr/v3/video (upload), GET /kokoon/api/sr/v3/video/{vid} (info),
-/// POST /kokoon/api/sr/v3/task (SR or SR_PREVIEW).
+/// kokoon's video calls (upload, list, information) and task calls (create, list, information),
+/// from docs.kokoon.cloud's Super Resolution API pages. The pages show no cancel or delete call.
 public static class KokoonDialectApi
 {
     public static RouteGroupBuilder MapKokoon(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(KokoonDialect.BasePath).WithTags("Dialect: kokoon").ExcludeFromDescription();
+        app.MapKokoonFiles();
+        var group = app.MapDoor(KokoonDialect.Door);
         group.MapPost("/video", Upload).DisableAntiforgery();
+        group.MapGet("/video", Videos);
         group.MapGet("/video/{vid}", Video);
         group.MapPost("/task", CreateTask);
+        group.MapGet("/task", Tasks);
+        group.MapGet("/task/{tid}", TaskInformation);
         return group;
     }
 
-    public static Task<IResult> Upload(HttpContext http, UploadReceiver receiver, IOptions<UpresOptions> options, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> Upload(HttpContext http, CurrentAccount account, UploadReceiver receiver, IUploadStore uploads, KokoonViews views, TimeProvider clock, CancellationToken ct)
     {
-        var account = await AuthenticateAsync(http, ct);
         var (upload, probe) = await receiver.ReceiveAsync(http.Request, account.Id, "file", null, ct);
-        return DialectJson.Write(200, Original(upload, probe, options.Value));
-    });
+        upload = await KeepAsync(upload, uploads, views, clock, ct);
+        return DialectJson.Write(200, views.Original(upload, probe));
+    }
 
-    public static Task<IResult> Video(string vid, HttpContext http, JobService jobs, DialectInputs inputs, IOptions<UpresOptions> options, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> Video(string vid, CurrentAccount account, JobService jobs, DialectInputs inputs, KokoonViews views, CancellationToken ct)
     {
-        var account = await AuthenticateAsync(http, ct);
         if (KokoonIds.JobOf(vid) is { } jobId)
         {
             var job = await jobs.GetAsync(account.Id, jobId, ct) ?? throw NotFound(vid);
-            return DialectJson.Write(200, Result(job, jobs.ResultLinkFor(job)?.Url.ToString(), options.Value));
+            return DialectJson.Write(200, views.Result(job));
         }
 
         var original = await inputs.GetAsync(account.Id, vid, ct) ?? throw NotFound(vid);
-        return DialectJson.Write(200, Original(original.Upload, original.Probe, options.Value));
-    });
+        return DialectJson.Write(200, views.Original(original.Upload, original.Probe));
+    }
 
-    public static Task<IResult> CreateTask(HttpContext http, JobService jobs, DialectInputs inputs, IOptions<DialectOptions> dialectOptions, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> Videos(HttpContext http, CurrentAccount account, JobService jobs, IUploadStore uploads, KokoonViews views, CancellationToken ct)
     {
-        var account = await AuthenticateAsync(http, ct);
-        var request = DialectFlow.Valid(KokoonDialect.Validate(await DialectFlow.ReadBodyAsync(http.Request, ct)));
+        var query = KokoonListQuery.Read(http.Request.Query);
+        var q = http.Request.Query;
+        var origType = Filter(q, "orig_type", ["sr", "original"]);
+        var orderField = Filter(q, "order_field", ["created_time", "expired_time", "filename"]) ?? "created_time";
+        var order = Filter(q, "order", ["asc", "desc"]) ?? "desc";
+        var name = q["filename"].ToString();
+
+        var videos = new List<(KokoonVideo Video, DateTimeOffset Created)>();
+        if (origType is null or "original")
+        {
+            foreach (var upload in await uploads.ListAsync(account.Id, ct))
+            {
+                videos.Add((views.Original(upload, JsonSerializer.Deserialize<MediaInfo>(upload.ProbeJson)!), upload.CreatedAt));
+            }
+        }
+
+        if (origType is null or "sr")
+        {
+            foreach (var job in await jobs.ListAsync(new JobListQuery(account.Id, Dialect: KokoonDialect.Name, Limit: 10_000), ct))
+            {
+                videos.Add((views.Result(job), job.CreatedAt));
+            }
+        }
+
+        var matching = videos
+            .Where(v => query.InRange(v.Created) && (name.Length == 0 || v.Video.Filename.Contains(name, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        // Timestamps are ISO 8601 in UTC with fixed width, so text order is time order.
+        Func<(KokoonVideo Video, DateTimeOffset Created), string> key = orderField switch
+        {
+            "expired_time" => v => v.Video.ExpiredTime ?? "",
+            "filename" => v => v.Video.Filename,
+            _ => v => v.Video.CreatedTime,
+        };
+        var sorted = (order == "asc" ? matching.OrderBy(key, StringComparer.Ordinal) : matching.OrderByDescending(key, StringComparer.Ordinal))
+            .Select(v => v.Video).ToList();
+        var page = query.Page(sorted);
+        return DialectJson.Write(200, new KokoonVideoList
+        {
+            AllCount = sorted.Count,
+            CurrCount = page.Count,
+            PageSize = query.RawPageSize,
+            PageNum = query.RawPageNum,
+            StartDate = query.RawStart,
+            EndDate = query.RawEnd,
+            OrigType = origType,
+            Filename = name.Length == 0 ? null : name,
+            OrderField = orderField,
+            Order = order,
+            Videos = page,
+        });
+    }
+
+    public static async Task<IResult> CreateTask(HttpContext http, CurrentAccount account, JobService jobs, DialectInputs inputs, IUploadStore uploads, KokoonViews views,
+        TimeProvider clock, IOptions<DialectOptions> dialectOptions, CancellationToken ct)
+    {
+        var body = await DialectFlow.ReadBodyAsync(http.Request, ct);
+        var request = DialectFlow.Valid(KokoonDialect.Validate(body));
         var faceModel = dialectOptions.Value.FaceModel;
         DialectFlow.ThrowIf(KokoonDialect.CheckSupported(request, faceModel));
         var (upload, probe) = await inputs.GetAsync(account.Id, request.Vid, ct) ?? throw NotFound(request.Vid);
@@ -57,6 +115,7 @@ public static class KokoonDialectApi
         if (request.UseTrimOrig)
         {
             (input, _) = await inputs.TrimAsync(upload, request.StartPos, request.Duration, ct);
+            input = await KeepAsync(input, uploads, views, clock, ct);
         }
 
         var spec = KokoonDialect.ToSpec(request, input.Id, faceModel);
@@ -66,99 +125,94 @@ public static class KokoonDialectApi
             Input = new JobInput(input.Id, null),
             Spec = spec.ToJobSpec(),
             Dialect = KokoonDialect.Name,
-            DialectData = DialectJson.Serialize(new KokoonJobData(request.Category, request.TaskType, input.Id, input.FileName)),
+            DialectData = DialectJson.Serialize(new KokoonJobData(request.Category, request.TaskType, input.Id, input.FileName)
+            {
+                RequestBody = JsonDocument.Parse(body).RootElement.Clone(),
+            }),
             PriceQueryFor = DialectBilling.ByDuration(spec.CatalogModel),
         }, ct);
         var job = created.Job!;
         return DialectJson.Write(200, new KokoonTaskResponse(job.Id, input.Id, KokoonIds.OutVid(job.Id)));
-    });
-
-    public static KokoonVideo Original(UploadRecord upload, MediaInfo probe, UpresOptions options)
-    {
-        var video = probe.Video;
-        var fps = video?.FrameRate ?? 0;
-        return new KokoonVideo
-        {
-            Uid = upload.AccountId,
-            Vid = upload.Id,
-            CreatedTime = KokoonDialect.Timestamp(upload.CreatedAt),
-            Filename = upload.FileName ?? upload.Id,
-            Size = upload.SizeBytes,
-            CodecName = video?.CodecName,
-            Fps = KokoonDialect.FpsRational(fps),
-            Duration = KokoonDialect.Seconds(probe.Duration),
-            NbFrames = (video?.FrameCount ?? (long)Math.Round(fps * probe.Duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
-            Bitrate = Bitrate(upload.SizeBytes, probe.Duration),
-            Width = video?.Width ?? 0,
-            Height = video?.Height ?? 0,
-            ExpiredTime = KokoonDialect.Timestamp(upload.CreatedAt + options.Retention),
-            State = "completed",
-            Progress = 100,
-            IsRotated = video is { Rotation: not 0 },
-            IsInterlaced = video?.FieldOrder is { } order && order is not ("progressive" or "unknown"),
-        };
     }
 
-    public static KokoonVideo Result(JobRecord job, string? url, UpresOptions options)
+    public static async Task<IResult> TaskInformation(string tid, CurrentAccount account, JobService jobs, DialectInputs inputs, KokoonViews views, CancellationToken ct)
     {
-        var data = job.DialectData is not null && job.Dialect == KokoonDialect.Name
-            ? JsonSerializer.Deserialize<KokoonJobData>(job.DialectData, DialectJson.Options)
-            : null;
-        var result = job.Status == JobStatus.Completed ? job.Result : null;
-        var duration = result?.Duration ?? job.Plan.Duration;
-        var fps = result?.FrameRate ?? job.Plan.FrameRate;
-        var baseName = Path.GetFileNameWithoutExtension(data?.Filename ?? job.Input.UploadId ?? job.Id);
-        return new KokoonVideo
+        var job = await jobs.GetAsync(account.Id, tid, ct) ?? throw DialectFlow.Problem(ProblemKind.NotFound, $"task not found: {tid}", "tid");
+        var inVid = KokoonViews.Data(job)?.InVid ?? job.Input.UploadId;
+        var original = inVid is null ? null : await inputs.GetAsync(account.Id, inVid, ct);
+        return DialectJson.Write(200, views.Task(job, original));
+    }
+
+    public static async Task<IResult> Tasks(HttpContext http, CurrentAccount account, JobService jobs, IUploadStore uploads, KokoonViews views, CancellationToken ct)
+    {
+        var query = KokoonListQuery.Read(http.Request.Query);
+        var q = http.Request.Query;
+        var taskType = Filter(q, "task_type", ["SR", "SR_PREVIEW"]);
+        var stepText = q["step"].ToString();
+        var steps = stepText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var step in steps)
         {
-            Uid = job.AccountId,
-            Vid = KokoonIds.OutVid(job.Id),
-            Pid = job.Input.UploadId ?? KokoonVideo.NilId,
-            Tid = job.Id,
-            CreatedTime = KokoonDialect.Timestamp(job.CreatedAt),
-            Filename = baseName + "_sr" + job.Spec.FileExtension,
-            Size = result?.SizeBytes ?? 0,
-            CodecName = CodecName(job.Spec.Codec),
-            Fps = KokoonDialect.FpsRational(fps),
-            Duration = KokoonDialect.Seconds(duration),
-            NbFrames = (result?.Frames ?? job.Plan.Frames).ToString(CultureInfo.InvariantCulture),
-            Bitrate = result is null ? "0" : Bitrate(result.SizeBytes, result.Duration),
-            Width = result?.Width ?? job.Plan.Width,
-            Height = result?.Height ?? job.Plan.Height,
-            ExpiredTime = KokoonDialect.Timestamp((job.FinishedAt ?? job.CreatedAt) + options.Retention),
-            State = KokoonDialect.State(job.Status),
-            Progress = job.Status == JobStatus.Completed ? 100 : (int)Math.Floor(job.Progress * 100),
-            Url = job.Status == JobStatus.Completed ? url : null,
-            LastCategory = data?.Category,
-            Error = job.Status switch
+            if (!KokoonDialect.Steps.Contains(step, StringComparer.Ordinal))
             {
-                JobStatus.Failed => job.ErrorMessage ?? job.ErrorCode ?? "failed",
-                JobStatus.Cancelled => "cancelled",
-                _ => null,
-            },
-        };
+                throw DialectFlow.Problem(ProblemKind.InvalidValue, $"step '{step}' is not one of {string.Join(", ", KokoonDialect.Steps)}", "step");
+            }
+        }
+
+        var originals = (await uploads.ListAsync(account.Id, ct)).ToDictionary(u => u.Id, StringComparer.Ordinal);
+        var all = new List<KokoonTaskSummary>();
+        foreach (var job in await jobs.ListAsync(new JobListQuery(account.Id, Dialect: KokoonDialect.Name, Limit: 10_000), ct))
+        {
+            if (!query.InRange(job.CreatedAt))
+            {
+                continue;
+            }
+
+            var inVid = KokoonViews.Data(job)?.InVid ?? job.Input.UploadId;
+            (UploadRecord, MediaInfo)? original = inVid is not null && originals.TryGetValue(inVid, out var u)
+                ? (u, JsonSerializer.Deserialize<MediaInfo>(u.ProbeJson)!)
+                : null;
+            var summary = views.Summary(job, original);
+            if ((taskType is null || summary.TaskType == taskType) && (steps.Length == 0 || steps.Contains(summary.Step, StringComparer.Ordinal)))
+            {
+                all.Add(summary);
+            }
+        }
+
+        var page = query.Page(all);
+        return DialectJson.Write(200, new KokoonTaskList
+        {
+            AllCount = all.Count,
+            CurrCount = page.Count,
+            PageSize = query.RawPageSize,
+            PageNum = query.RawPageNum,
+            StartDate = query.RawStart,
+            EndDate = query.RawEnd,
+            Step = stepText.Length == 0 ? null : stepText,
+            TaskType = taskType,
+            SrTasks = page,
+        });
     }
 
-    private static string CodecName(Upres.Engine.Pipeline.VideoCodec codec) => codec switch
+    /// kokoon keeps originals 14 days (UPRES_KOKOON_ORIGINAL_DAYS), longer than Upres's retention.
+    private static async Task<UploadRecord> KeepAsync(UploadRecord upload, IUploadStore uploads, KokoonViews views, TimeProvider clock, CancellationToken ct)
     {
-        Upres.Engine.Pipeline.VideoCodec.H265 => "hevc",
-        Upres.Engine.Pipeline.VideoCodec.Vp9 => "vp9",
-        Upres.Engine.Pipeline.VideoCodec.Av1 => "av1",
-        Upres.Engine.Pipeline.VideoCodec.ProRes => "prores",
-        _ => "h264",
-    };
+        var until = clock.GetUtcNow() + views.OriginalLifetime;
+        await uploads.KeepUntilAsync(upload.Id, until, ct);
+        return upload with { KeptUntil = until };
+    }
 
-    private static string Bitrate(long sizeBytes, TimeSpan duration) =>
-        duration.TotalSeconds > 0 ? ((long)(sizeBytes * 8 / duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "0";
+    private static string? Filter(IQueryCollection query, string name, string[] allowed)
+    {
+        var value = query[name].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
 
-    private static async Task<Accounts.Account> AuthenticateAsync(HttpContext http, CancellationToken ct) =>
-        await DialectAuth.AuthenticateAsync(http, AuthHeaders.Bare(http.Request.Headers.Authorization), ct)
-            ?? throw DialectFlow.Problem(ProblemKind.Unauthorized, "unauthorized");
+        return allowed.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw DialectFlow.Problem(ProblemKind.InvalidValue, $"{name} '{value}' is not one of {string.Join(", ", allowed)}", name);
+    }
 
     private static DialectProblemException NotFound(string vid) => DialectFlow.Problem(ProblemKind.NotFound, $"video not found: {vid}", "vid");
-
-    private static IResult Fail(DialectProblem problem)
-    {
-        var (status, body) = KokoonDialect.Error(problem);
-        return DialectJson.Write(status, body);
-    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Upres.Service.Dialects.Kokoon;
@@ -7,4 +8,9 @@ public sealed record KokoonJobData(
     [property: JsonPropertyName("category")] string Category,
     [property: JsonPropertyName("task_type")] string TaskType,
     [property: JsonPropertyName("in_vid")] string InVid,
-    [property: JsonPropertyName("filename")] string? Filename);
+    [property: JsonPropertyName("filename")] string? Filename)
+{
+    /// The create request's body as sent, echoed by the task information call as request_body.
+    [JsonPropertyName("request_body")]
+    public JsonElement? RequestBody { get; init; }
+}

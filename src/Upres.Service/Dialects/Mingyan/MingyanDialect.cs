@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Upres.Engine.Pipeline;
 using Upres.Service.Billing;
 using Upres.Service.Jobs;
@@ -9,6 +10,18 @@ public static class MingyanDialect
 {
     public const string Name = "mingyan";
     public const string BasePath = "/kyyReactApiServer/v1";
+
+    /// `Authorization: Bearer KEY`; every error under the documented baseUrl /kyyReactApiServer is
+    /// mingyan's `{error, code}`.
+    public static Door Door { get; } = new()
+    {
+        Name = Name,
+        BasePath = BasePath,
+        ErrorScope = "/kyyReactApiServer",
+        ReadKey = request => AuthHeaders.Bearer(request.Headers.Authorization),
+        UnauthorizedMessage = "invalid or missing API key; send 'Authorization: Bearer KEY'",
+        Render = Fail,
+    };
 
     public static Validated<MingyanCreateRequest> Validate(string body) => Validation.Run(() =>
     {
@@ -33,22 +46,15 @@ public static class MingyanDialect
             Dialect = Name,
             InputUrl = request.VideoUrl,
             Family = ModelFamily.RealWorld,
-            Height = model.Height,
-            Width = null,
+            // The tier is a resolution class: its number is the output's shorter side, so a portrait
+            // source keeps its orientation (1080x1920 at 1080p stays 1080x1920).
+            ShortSide = model.Height,
             MaxFps = model.FpsCap,
             Codec = VideoCodec.H264,
             Container = ContainerFormat.Mp4,
             VendorModel = model.Name,
         };
     }
-
-    /// The highfps tier is documented for sources below 120 fps; above that the tier cannot keep
-    /// the source's motion, so the job is refused rather than silently halved.
-    public static DialectProblem? CheckInput(MingyanModel model, double sourceFps) =>
-        model.HighFps && sourceFps > MingyanModel.HighFpsCap + 0.01
-            ? new DialectProblem(ProblemKind.InputRejected,
-                $"source frame rate {sourceFps:0.##} fps is above the highfps tier's 120 fps limit", "videoUrl")
-            : null;
 
     /// Per input second, rounded up, at least 1 s, at the tier's size and nominal frame rate.
     public static Func<OutputPlan, PriceQuery> Billing(MingyanModel model) => DialectBilling.ByTier(model.BilledFps, DialectModels.RealWorld);
@@ -75,7 +81,15 @@ public static class MingyanDialect
         ProblemKind.Unauthorized => (401, new(problem.Message, "invalid_api_key")),
         ProblemKind.InsufficientCredit => (402, new(problem.Message, "insufficient_balance")),
         ProblemKind.NotFound => (404, new(problem.Message, "task_not_found")),
+        ProblemKind.UnknownPath => (404, new(problem.Message, "not_found")),
+        ProblemKind.MethodNotAllowed => (405, new(problem.Message, "method_not_allowed")),
         ProblemKind.RateLimited => (429, new(problem.Message, "rate_limit_exceeded")),
         _ => (500, new(problem.Message, "internal_error")),
     };
+
+    public static IResult Fail(DialectProblem problem)
+    {
+        var (status, body) = Error(problem);
+        return DialectJson.Write(status, body);
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Upres.Service.Accounts;
 using Upres.Service.Jobs;
 
 namespace Upres.Service.Dialects.Mingyan;
@@ -11,21 +12,18 @@ public static class MingyanDialectApi
 {
     public static RouteGroupBuilder MapMingyan(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(MingyanDialect.BasePath).WithTags("Dialect: mingyan").ExcludeFromDescription();
+        var group = app.MapDoor(MingyanDialect.Door);
         group.MapPost("/super-resolution/videos", Create);
         group.MapGet("/result/{id}", Result);
         return group;
     }
 
-    public static Task<IResult> Create(HttpContext http, JobService jobs, DialectInputs inputs, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> Create(HttpContext http, CurrentAccount account, JobService jobs, DialectInputs inputs, CancellationToken ct)
     {
-        var account = await DialectAuth.AuthenticateAsync(http, AuthHeaders.Bearer(http.Request.Headers.Authorization), ct)
-            ?? throw DialectFlow.Problem(ProblemKind.Unauthorized, "invalid or missing API key; send 'Authorization: Bearer KEY'");
         var request = DialectFlow.Valid(MingyanDialect.Validate(await DialectFlow.ReadBodyAsync(http.Request, ct)));
         var model = MingyanModel.Find(request.Model)!;
 
-        var (upload, probe) = await inputs.FetchAsync(account.Id, request.VideoUrl, null, ct);
-        DialectFlow.ThrowIf(MingyanDialect.CheckInput(model, probe.Video!.FrameRate));
+        var (upload, _) = await inputs.FetchAsync(account.Id, request.VideoUrl, null, ct);
         var spec = MingyanDialect.ToSpec(request);
         var created = await jobs.CreateAsync(new NewJob
         {
@@ -37,16 +35,14 @@ public static class MingyanDialectApi
             PriceQueryFor = MingyanDialect.Billing(model),
         }, ct);
         return DialectJson.Write(200, View(created.Job!, null));
-    });
+    }
 
-    public static Task<IResult> Result(string id, HttpContext http, JobService jobs, CancellationToken ct) => DialectFlow.RunAsync(http, Fail, async () =>
+    public static async Task<IResult> Result(string id, CurrentAccount account, JobService jobs, CancellationToken ct)
     {
-        var account = await DialectAuth.AuthenticateAsync(http, AuthHeaders.Bearer(http.Request.Headers.Authorization), ct)
-            ?? throw DialectFlow.Problem(ProblemKind.Unauthorized, "invalid or missing API key; send 'Authorization: Bearer KEY'");
         var job = await jobs.GetAsync(account.Id, id, ct) ?? throw DialectFlow.Problem(ProblemKind.NotFound, $"task '{id}' not found");
         var view = View(job, jobs.ResultLinkFor(job)?.Url.ToString());
         return DialectJson.Write(200, view with { Model = null });
-    });
+    }
 
     public static MingyanTask View(JobRecord job, string? resultUrl) => new()
     {
@@ -72,11 +68,5 @@ public static class MingyanDialectApi
         }
 
         return JsonSerializer.Deserialize<MingyanJobData>(job.DialectData, DialectJson.Options)?.Model;
-    }
-
-    private static IResult Fail(DialectProblem problem)
-    {
-        var (status, body) = MingyanDialect.Error(problem);
-        return DialectJson.Write(status, body);
     }
 }

@@ -1,6 +1,8 @@
 namespace Upres.Service.Dialects.Mingyan;
 
-/// superResolution-{720p,1080p,2k,4k}-{lowfps,highfps}: the target height and the fps tier.
+/// superResolution-{720p,1080p,2k,4k}-{lowfps,highfps}: the resolution class (the output's shorter
+/// side) and the fps tier. highfps keeps the source's rate up to 120 fps ("generally" the tier's
+/// range): a faster source is capped at 120, not refused.
 public sealed record MingyanModel(string Name, int Height, bool HighFps)
 {
     public const double LowFpsCap = 30;

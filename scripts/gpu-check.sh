@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The prepared GPU check (docs/gpu.md): runs on a lent GPU machine from the repository root, with
+# .gpu-bundle (made here by scripts/gpu-bundle.sh) and .gl (the Vulkan loader's .deb files)
+# carried along. Prints, for animevideov3 x2 and x4fast at 720p and 1080p input: frames per second
+# per provider, the same network in PyTorch fp16 on the same GPU, the ratio, and the PSNR of the
+# GPU output against the CPU path's. Fits well inside 8 minutes on an H200.
+#   --dry-run   on a machine without a GPU: unpack, doctor, the CPU half at a small size, the peer's self-test
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUNDLE=${UPRES_GPU_BUNDLE:-$ROOT/.gpu-bundle/upres-gpu.tar.xz}
+WORK=${UPRES_GPU_WORK:-/tmp/upres-gpu}
+RESULTS=${OUT:-$WORK/results}
+FRAMES=${UPRES_GPU_FRAMES:-120}
+DRY=0
+[ "${1:-}" = "--dry-run" ] && DRY=1
+started=$(date +%s)
+say() { echo "== gpu-check +$(( $(date +%s) - started ))s: $*"; }
+
+[ -f "$BUNDLE" ] || { echo "gpu-check: no bundle at $BUNDLE; run scripts/gpu-bundle.sh first" >&2; exit 2; }
+rm -rf "$WORK"; mkdir -p "$WORK" "$RESULTS"
+say "unpacking $(du -h "$BUNDLE" | cut -f1) bundle"
+if command -v xz >/dev/null; then tar -xJf "$BUNDLE" -C "$WORK"; else
+  python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$BUNDLE" "$WORK"; fi
+
+# Vulkan: the machine has NVIDIA's driver (and its ICD file) but no loader; the loader travels as .deb files.
+if ! ldconfig -p 2>/dev/null | grep -F 'libvulkan.so.1 ' >/dev/null; then
+  if ls "$ROOT"/.gl/*.deb >/dev/null 2>&1; then
+    say "unpacking the Vulkan loader from .gl"
+    for f in "$ROOT"/.gl/*.deb; do dpkg -x "$f" /; done; ldconfig
+  else
+    say "no Vulkan loader here and none in .gl: WebGPU will not start (scripts/gpu-bundle.sh fetches it)"
+  fi
+fi
+nvidia_icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+if [ -f "$nvidia_icd" ] && ! ls /usr/share/vulkan/icd.d/*nvidia* /etc/vulkan/icd.d/*nvidia* >/dev/null 2>&1; then
+  export VK_DRIVER_FILES=$nvidia_icd
+  export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+fi
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,memory.free --format=csv,noheader
+
+export UPRES_CACHE=$WORK/cache
+export UPRES_ORT_LIB=$WORK/ort/libonnxruntime.so.1
+# CUDA: Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0's provider library (272 MB, built for CUDA 13 +
+# cuDNN 9) is too big to travel; where the machine has it, point UPRES_CUDA_PROVIDER_DIR at it.
+if [ -n "${UPRES_CUDA_PROVIDER_DIR:-}" ]; then
+  cp "$UPRES_CUDA_PROVIDER_DIR"/libonnxruntime_providers_{shared,cuda}.so "$WORK/ort/"
+  # CUDA 13's cuBLAS, cuDNN, cuRAND and runtime as PyTorch's wheels carry them.
+  nv=$(python3 -c 'import nvidia; print(list(nvidia.__path__)[0])' 2>/dev/null)
+  for d in $( [ -n "$nv" ] && find "$nv" -name 'lib*.so*' -printf '%h\n' | sort -u); do
+    LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$d
+  done
+  export LD_LIBRARY_PATH
+fi
+UPRES=$WORK/upres/upres
+
+say "doctor (providers that really run)"
+"$UPRES" doctor 2>/dev/null | grep -E 'onnxruntime|provider'
+
+if [ $DRY = 1 ]; then
+  say "dry run: the CPU half at 320x180, the GPU rows say why they do not run here"
+  timeout 300 "$UPRES" gpu-bench --input 320x180 --frames 2 --frame-dir "$WORK/frames" \
+    --json "$RESULTS/ours.json" --save-outputs "$WORK/outputs" 2>&1 | tee "$RESULTS/gpu-bench.txt"
+  python3 "$ROOT/scripts/gpu_peer.py" --cache "$UPRES_CACHE" --self-test
+  python3 -m py_compile "$ROOT/scripts/gpu_peer.py" && say "peer script compiles"
+  say "done"; exit 0
+fi
+
+say "upres gpu-bench: webgpu and cuda, ${FRAMES} frames each, 3 in flight"
+timeout 330 "$UPRES" gpu-bench --provider webgpu --provider cuda --frames "$FRAMES" --frame-dir "$WORK/frames" \
+  --json "$RESULTS/ours.json" --save-outputs "$WORK/outputs" 2>&1 | tee "$RESULTS/gpu-bench.txt"
+say "PyTorch fp16 peer on the same GPU"
+PYTHONUNBUFFERED=1 timeout 150 python3 "$ROOT/scripts/gpu_peer.py" --cache "$UPRES_CACHE" --ours "$RESULTS/ours.json" \
+  --outputs "$WORK/outputs" --frame-dir "$WORK/frames" --frames "$FRAMES" 2>&1 | tee "$RESULTS/peer.txt"
+say "done"
