@@ -33,7 +33,7 @@ internal static class BenchCommand
         {
             if (parse.GetValue(split))
             {
-                if ((parse.GetValue(clip)?.FullName ?? DefaultClip()) is not { } splitClip)
+                if ((parse.GetValue(clip)?.FirstOrDefault()?.FullName ?? DefaultClip()) is not { } splitClip)
                 {
                     return CliErrors.Report(UpscaleErrorCodes.InvalidRequest, "--split needs a clip: pass --clip");
                 }
