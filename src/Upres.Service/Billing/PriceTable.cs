@@ -22,6 +22,14 @@ public sealed class PriceTable(IOptions<PriceTableOptions> options, ModelCatalog
                 .OrderBy(r => r.MaxLongSide).FirstOrDefault();
     }
 
+    /// The least any job with this model can cost (one second in the cheapest row): what an account
+    /// must have available before a create that cannot be priced yet (a URL input) is accepted.
+    public long Smallest(string? model)
+    {
+        var multiplier = model is not null && options.Value.ModelMultipliers.TryGetValue(model, out var m) ? m : 1m;
+        return Math.Max(1, (long)Math.Ceiling(Rows.Min(r => r.CreditsPerSecond) * multiplier));
+    }
+
     public PriceQuote Quote(PriceQuery query)
     {
         var row = Find(query.OutputWidth, query.OutputHeight, query.OutputFps)

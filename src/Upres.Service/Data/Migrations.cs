@@ -185,6 +185,11 @@ internal static class Migrations
         CREATE INDEX segments_claim ON segments (status, lease_expires_at);
         ALTER TABLE jobs ADD COLUMN progress_marks {int} NOT NULL DEFAULT 0;
         """,
+        // Intake does no media work: a URL job is planned and priced by the worker's prepare stage
+        // (plan_json '' and price 0 until then); an estimate job is prepared and ends with its price.
+        """
+        ALTER TABLE jobs ADD COLUMN estimate_only {int} NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Upres.Service.Dialects.HitPaw;
 using Upres.Service.Dialects.KieAi;
 using Upres.Service.Dialects.Kokoon;
 using Upres.Service.Dialects.Mingyan;
+using Upres.Service.Jobs;
 using Upres.Service.Webhooks;
 
 namespace Upres.Service.Dialects;
@@ -18,6 +19,10 @@ public static class DialectRegistration
     {
         services.AddOptions<DialectOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DialectInputs>();
+        services.AddSingleton<IIntakeRules, HitPawIntakeRules>();
+        services.AddSingleton<IIntakeRules, KieIntakeRules>();
+        services.AddSingleton<IIntakeRules, KokoonIntakeRules>();
+        services.AddSingleton<IIntakeRules, MingyanIntakeRules>();
         services.AddSingleton<IWebhookPayloadFormatter, KieCallbackFormatter>();
         services.AddSingleton<IWebhookPayloadFormatter, HitPawWebhookFormatter>();
         services.AddSingleton<KieHmacKeys>();

@@ -122,6 +122,7 @@ public static class UpresServiceRegistration
             var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
             return WorkerIdentity.ForThisProcess(o.Threads > 0 ? o.Threads : Environment.ProcessorCount, o.Provider, o.WorkerConcurrency);
         });
+        services.AddSingleton<IntakeRules>();
         services.AddSingleton<IWorkKind, JobKind>();
         services.AddOptions<SegmentOptions>().BindConfiguration("").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SqlSegmentStore>();

@@ -30,6 +30,11 @@ public interface IJobStore
     /// once the fence held (throwing rolls everything back). False: the fence refused, nothing changed.
     Task<bool> EndAsync(string jobId, string? leaseToken, JobEnd end, Action<JobRecord>? placeFiles, CancellationToken cancellationToken);
 
+    /// The prepare stage's outcome, fenced: the plan and price are stored, the price is reserved (an
+    /// estimate job reserves nothing) and placeInput puts the fetched input under its key, in one
+    /// transaction. A short balance fails the job with insufficient_credits instead (nothing placed).
+    Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, OutputPlan plan, long price, double estimateSeconds, Action placeInput, CancellationToken cancellationToken);
+
     /// Gives a job back to the queue (fenced). countStrike false: the worker is stopping, the attempt
     /// is not counted at all.
     Task<bool> ReleaseAsync(string jobId, string leaseToken, bool countStrike, CancellationToken cancellationToken);

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Upres.Engine.Pipeline;
+using Microsoft.Extensions.Options;
+using Upres.Service.Billing;
+using Upres.Service.Hosting;
 using Upres.Service.Metrics;
 using Upres.Service.Segments;
+using Upres.Service.Problems;
+using Upres.Service.Security;
 using Upres.Service.Storage;
 using Upres.Service.Work;
 
@@ -17,6 +22,11 @@ public sealed partial class JobKind(
     JobQueueSignal signal,
     IVideoUpscaler upscaler,
     StorageRoot storage,
+    UrlFetcher fetcher,
+    MediaGuard mediaGuard,
+    PriceTable prices,
+    IntakeRules intake,
+    IOptions<UpresOptions> options,
     UpresMetrics metrics,
     TimeProvider clock,
     ILogger<JobKind> logger) : IWorkKind
@@ -48,7 +58,17 @@ public sealed partial class JobKind(
         var started = clock.GetTimestamp();
         try
         {
-            var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), scratch, job.Plan);
+            if (job.Plan is null)
+            {
+                if (await PrepareAsync(job, lease) is not { } prepared)
+                {
+                    return;
+                }
+
+                job = prepared;
+            }
+
+            var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), scratch, job.Planned);
             if (await segments.ListAsync(job.Id, lease.Token) is { Count: > 0 } parts)
             {
                 await JoinAsync(job, lease, request, parts);
@@ -175,6 +195,99 @@ public sealed partial class JobKind(
         }
     }
 
+    /// The prepare stage of a job whose input is a URL: fetch it to scratch (UrlFetcher's SSRF rules
+    /// and the door's size limit), probe, apply the door's checks and transform, plan and price; then
+    /// one fenced transaction stores the plan and price, reserves the credits and places the input
+    /// under its key. Null when the job ended here (a refusal, a short balance, an estimate done, a
+    /// lost lease). A refusal fails the job with its code; nothing was reserved, so nothing moves.
+    private async Task<JobRecord?> PrepareAsync(JobRecord job, WorkLease lease)
+    {
+        var rules = intake.For(job.Dialect);
+        var scratchFiles = new List<string>();
+        string Scratch(string name)
+        {
+            var path = storage.ScratchPath($"{job.Id}-{lease.Claim.Token}-{name}");
+            scratchFiles.Add(path);
+            return path;
+        }
+
+        StagedFile? staged = null;
+        try
+        {
+            OutputPlan plan;
+            long price;
+            string input;
+            try
+            {
+                var fetched = Scratch("input");
+                var size = await fetcher.DownloadAsync(job.Input.Url!, fetched, lease.Token, rules.MaxInputBytes);
+                var probe = await mediaGuard.InspectAsync(fetched, lease.Token);
+                if (rules.Check(job, size, probe) is { } refused)
+                {
+                    await EndPreparedAsync(job, lease, refused);
+                    return null;
+                }
+
+                input = await rules.TransformAsync(job, fetched, Scratch, lease.Token);
+                if (!string.Equals(input, fetched, StringComparison.Ordinal))
+                {
+                    probe = await mediaGuard.InspectAsync(input, lease.Token);
+                }
+
+                plan = OutputPlanner.Plan(probe, job.Spec);
+                price = prices.Quote(rules.PriceQueryFor(job.Spec, job.DialectData, plan)).Credits;
+            }
+            catch (ServiceException e)
+            {
+                await EndPreparedAsync(job, lease, new JobFailed(e.Error.Code, e.Error.Detail ?? e.Error.Title));
+                return null;
+            }
+
+            var estimate = JobService.EstimateSeconds(plan, options.Value);
+            if (job.EstimateOnly)
+            {
+                await lease.CommitAsync(async (token, ct) =>
+                    await store.SavePreparedAsync(job.Id, token, plan, price, estimate, () => { }, ct) == PrepareOutcome.Prepared
+                    && await store.EndAsync(job.Id, token, new JobEstimated(), null, ct));
+                LogFinished(job.Id, "estimated");
+                return null;
+            }
+
+            staged = await storage.StageAsync(input, job.Id, CancellationToken.None);
+            var outcome = await lease.WriteAsync((token, ct) => store.SavePreparedAsync(job.Id, token, plan, price, estimate, () =>
+            {
+                storage.Place(staged, job.InputKey);
+                staged = null;
+            }, ct));
+            if (outcome != PrepareOutcome.Prepared)
+            {
+                LogFinished(job.Id, outcome == PrepareOutcome.Lost ? "not prepared: lease lost" : "failed: insufficient credits");
+                return null;
+            }
+
+            LogPrepared(job.Id, price);
+            return job with { Plan = plan, Price = price, EstimateSeconds = estimate, FramesTotal = plan.Frames };
+        }
+        finally
+        {
+            if (staged is not null)
+            {
+                storage.Discard(staged);
+            }
+
+            foreach (var file in scratchFiles)
+            {
+                TryDelete(file);
+            }
+        }
+    }
+
+    private async Task EndPreparedAsync(JobRecord job, WorkLease lease, JobFailed failed)
+    {
+        LogRefused(job.Id, failed.Code, failed.Message);
+        await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, failed, null, ct));
+    }
+
     /// Stage (copy + fsync on the shared root), then the fenced commit places the file under its key
     /// and charges in one transaction. A worker whose lease is gone stops before placing anything and
     /// removes what it staged; if the commit itself fails after the place, the placed file goes too.
@@ -247,6 +360,12 @@ public sealed partial class JobKind(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} split into {Segments} segments of {Frames} frames (committed: {Committed})")]
     private partial void LogSplit(string jobId, int segments, int frames, bool committed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} prepared: {Price} credits reserved")]
+    private partial void LogPrepared(string jobId, long price);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} refused in its prepare stage: {Code}: {Message}")]
+    private partial void LogRefused(string jobId, string code, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "job {JobId} starting, attempt {Attempt}")]
     private partial void LogStarting(string jobId, int attempt);

@@ -11,8 +11,18 @@ public sealed record JobRecord
     public required JobStatus Status { get; init; }
     public required JobSpec Spec { get; init; }
     public required JobInput Input { get; init; }
-    public required OutputPlan Plan { get; init; }
+    /// Null until the input has been probed: a URL input is fetched, probed, planned and priced by
+    /// the worker's prepare stage, not in the request. Price is 0 until then (nothing reserved).
+    public required OutputPlan? Plan { get; init; }
     public required long Price { get; init; }
+
+    /// The plan of a job that has one: an upload's job from its create, a URL's from its prepare
+    /// stage (every kokoon job, every running or split job).
+    public OutputPlan Planned => Plan ?? throw new InvalidOperationException($"job {Id} has no plan yet");
+
+    /// An estimate job: the worker prepares it (fetch, probe, plan, price) and it completes with the
+    /// price and the plan, reserving and charging nothing.
+    public bool EstimateOnly { get; init; }
     public required double EstimateSeconds { get; init; }
     public string? IdempotencyKey { get; init; }
     public string? WebhookUrl { get; init; }

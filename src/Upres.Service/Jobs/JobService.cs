@@ -15,15 +15,15 @@ using Upres.Service.Uploads;
 
 namespace Upres.Service.Jobs;
 
-/// The job core every door uses: create (probe, plan, price, reserve, queue), read, cancel, delete.
+/// The job core every door uses: create (validate, then plan, price and reserve an upload at once,
+/// or queue a URL input for the worker's prepare stage), read, cancel, delete.
 /// Refusals are ServiceExceptions with stable codes, which each door renders in its own shape.
 public sealed class JobService(
     IJobStore store,
     IUploadStore uploads,
     IAccountStore accounts,
-    MediaGuard mediaGuard,
-    UrlFetcher fetcher,
     PriceTable prices,
+    IntakeRules intake,
     ModelOffers models,
     ResultLinks links,
     JobQueueSignal signal,
@@ -71,68 +71,90 @@ public sealed class JobService(
             return Replay(earlier.Job, earlier.RequestHash, hash);
         }
 
-        // Every job costs at least one credit: an account without one cannot make us fetch a URL.
-        // The exact price is known only after the probe and is reserved atomically at insert.
-        if (request.Input.Url is not null && !request.EstimateOnly
-            && await accounts.GetAsync(request.AccountId, cancellationToken) is { Available: < 1 } account)
-        {
-            throw new ServiceException(Errors.InsufficientCredits(1, account.Available));
-        }
-
         var jobId = Ids.New("job");
-        var (inputKey, ownsInput, probe) = await ResolveInputAsync(request, jobId, cancellationToken);
-        try
+        if (request.Input.Url is { } url)
         {
-            var plan = OutputPlanner.Plan(probe, spec);
-            var query = request.PriceQueryFor?.Invoke(plan)
-                ?? new PriceQuery(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate,
-                    spec.UseSr ? spec.Model : Upres.Engine.UpscaleEngine.NoSuperResolution, spec.Scale);
-            var quote = prices.Quote(query);
-            var estimate = Estimate(plan);
-            if (request.EstimateOnly)
-            {
-                DeleteOwned(inputKey, ownsInput);
-                return new JobCreation(null, quote, plan, estimate, false);
-            }
-
-            var job = new JobRecord
-            {
-                Id = jobId,
-                AccountId = request.AccountId,
-                Dialect = request.Dialect,
-                Status = JobStatus.Queued,
-                Spec = spec,
-                Input = request.Input,
-                Plan = plan,
-                Price = quote.Credits,
-                EstimateSeconds = estimate,
-                IdempotencyKey = request.IdempotencyKey,
-                WebhookUrl = request.WebhookUrl,
-                WebhookProgress = request.WebhookProgress,
-                MetadataJson = request.MetadataJson,
-                DialectData = request.DialectData,
-                MaxAttempts = options.Value.MaxAttempts,
-                InputKey = inputKey,
-                OwnsInput = ownsInput,
-                FramesTotal = plan.Frames,
-            };
-            var (stored, inserted, existingHash) = await store.InsertAsync(job, hash, cancellationToken);
-            if (!inserted)
-            {
-                DeleteOwned(inputKey, ownsInput);
-                return Replay(stored, existingHash, hash);
-            }
-
-            metrics.JobCreated();
-            signal.Notify();
-            return new JobCreation(stored, quote, plan, estimate, false);
+            return await QueueUrlInputAsync(request, jobId, url, hash, cancellationToken);
         }
-        catch
+
+        var upload = await uploads.GetAsync(request.AccountId, request.Input.UploadId!, cancellationToken)
+            ?? throw new ServiceException(Errors.NotFound("upload", request.Input.UploadId!));
+        var plan = OutputPlanner.Plan(JsonSerializer.Deserialize<MediaInfo>(upload.ProbeJson)!, spec);
+        var quote = prices.Quote(intake.For(request.Dialect).PriceQueryFor(spec, request.DialectData, plan));
+        var estimate = EstimateSeconds(plan, options.Value);
+        if (request.EstimateOnly)
         {
-            DeleteOwned(inputKey, ownsInput);
-            throw;
+            return new JobCreation(null, quote, plan, estimate, false);
         }
+
+        var job = NewRecord(request, jobId, upload.Key, ownsInput: false) with
+        {
+            Plan = plan,
+            Price = quote.Credits,
+            EstimateSeconds = estimate,
+            FramesTotal = plan.Frames,
+        };
+        var (stored, inserted, existingHash) = await store.InsertAsync(job, hash, cancellationToken);
+        if (!inserted)
+        {
+            return Replay(stored, existingHash, hash);
+        }
+
+        metrics.JobCreated();
+        signal.Notify();
+        return new JobCreation(stored, quote, plan, estimate, false);
     }
+
+    /// A URL input is not touched here: the job is stored unplanned and unpriced, and the worker's
+    /// prepare stage fetches, checks, plans, prices and reserves. The account must hold the least
+    /// any job can cost, so an account without credit cannot make the server fetch anything.
+    private async Task<JobCreation> QueueUrlInputAsync(NewJob request, string jobId, string url, string hash, CancellationToken cancellationToken)
+    {
+        UrlGuard.ParseAndCheckForm(url);
+        if (request.EstimateOnly && request.WebhookUrl is not null)
+        {
+            throw new ServiceException(Errors.Validation("An estimate sends no webhook: leave 'webhook_url' out."));
+        }
+
+        var smallest = prices.Smallest(request.Spec.UseSr ? request.Spec.Model : Upres.Engine.UpscaleEngine.NoSuperResolution);
+        var account = await accounts.GetAsync(request.AccountId, cancellationToken);
+        if (account is null || account.Available < smallest)
+        {
+            throw new ServiceException(Errors.InsufficientCredits(smallest, account?.Available ?? 0));
+        }
+
+        var job = NewRecord(request, jobId, StorageRoot.InputKey(jobId), ownsInput: true) with { EstimateOnly = request.EstimateOnly };
+        var (stored, inserted, existingHash) = await store.InsertAsync(job, hash, cancellationToken);
+        if (!inserted)
+        {
+            return Replay(stored, existingHash, hash);
+        }
+
+        metrics.JobCreated();
+        signal.Notify();
+        return new JobCreation(stored, null, null, 0, false);
+    }
+
+    private JobRecord NewRecord(NewJob request, string jobId, string inputKey, bool ownsInput) => new()
+    {
+        Id = jobId,
+        AccountId = request.AccountId,
+        Dialect = request.Dialect,
+        Status = JobStatus.Queued,
+        Spec = request.Spec,
+        Input = request.Input,
+        Plan = null,
+        Price = 0,
+        EstimateSeconds = 0,
+        IdempotencyKey = request.IdempotencyKey,
+        WebhookUrl = request.WebhookUrl,
+        WebhookProgress = request.WebhookProgress,
+        MetadataJson = request.MetadataJson,
+        DialectData = request.DialectData,
+        MaxAttempts = options.Value.MaxAttempts,
+        InputKey = inputKey,
+        OwnsInput = ownsInput,
+    };
 
     /// A job of this account (deleted jobs are gone); null otherwise.
     public async Task<JobRecord?> GetAsync(string accountId, string jobId, CancellationToken cancellationToken)
@@ -190,44 +212,15 @@ public sealed class JobService(
             throw new ServiceException(Errors.IdempotencyKeyReused());
         }
 
-        return new JobCreation(job, new PriceQuote(job.Price, PriceQuery.BillableSecondsOf(job.Plan.Duration), 0, "", new PriceQuery(0, job.Plan.Width, job.Plan.Height, job.Plan.FrameRate)),
-            job.Plan, job.EstimateSeconds, Replayed: true);
+        var quote = job.Plan is { } plan
+            ? new PriceQuote(job.Price, PriceQuery.BillableSecondsOf(plan.Duration), 0, "", new PriceQuery(0, plan.Width, plan.Height, plan.FrameRate))
+            : null;
+        return new JobCreation(job, quote, job.Plan, job.EstimateSeconds, Replayed: true);
     }
 
-    private async Task<(string Key, bool Owns, MediaInfo Probe)> ResolveInputAsync(NewJob request, string jobId, CancellationToken cancellationToken)
-    {
-        if (request.Input.UploadId is { } uploadId)
-        {
-            var upload = await uploads.GetAsync(request.AccountId, uploadId, cancellationToken)
-                ?? throw new ServiceException(Errors.NotFound("upload", uploadId));
-            var probe = JsonSerializer.Deserialize<MediaInfo>(upload.ProbeJson)!;
-            return (upload.Key, false, probe);
-        }
-
-        var key = StorageRoot.InputKey(jobId);
-        var path = storage.PrepareWrite(key);
-        await fetcher.DownloadAsync(request.Input.Url!, path, cancellationToken);
-        try
-        {
-            return (key, true, await mediaGuard.InspectAsync(path, cancellationToken));
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-    }
-
-    private double Estimate(OutputPlan plan)
-        => 2 + (plan.Frames * (double)plan.Width * plan.Height / options.Value.EstimatePixelsPerSecond);
-
-    private void DeleteOwned(string key, bool owns)
-    {
-        if (owns)
-        {
-            storage.DeleteFile(key);
-        }
-    }
+    /// Seconds one worker needs for the plan, from UPRES_ESTIMATE_PIXELS_PER_SECOND.
+    public static double EstimateSeconds(OutputPlan plan, UpresOptions options)
+        => 2 + (plan.Frames * (double)plan.Width * plan.Height / options.EstimatePixelsPerSecond);
 
     private static string RequestHash(NewJob r)
     {

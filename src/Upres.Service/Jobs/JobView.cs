@@ -18,18 +18,20 @@ public sealed record JobView(
     long Price,
     double EstimateSeconds,
     JobView.InputView Input,
-    JobView.OutputView Output,
+    JobView.OutputView? Output,
     JobSpec Spec,
     JobView.ErrorView? Error,
     JobView.ResultView? Result,
     int Attempts,
+    bool EstimateOnly,
     JsonNode? Metadata,
     string? WebhookUrl,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt)
 {
-    public sealed record InputView(string? UploadId, string? Url, int Width, int Height, double FrameRate);
+    /// Width, height and frame rate are null until a URL input has been fetched and probed.
+    public sealed record InputView(string? UploadId, string? Url, int? Width, int? Height, double? FrameRate);
 
     public sealed record OutputView(int Width, int Height, double FrameRate, double DurationSeconds, long Frames);
 
@@ -55,14 +57,15 @@ public sealed record JobView(
         job.EtaSeconds is { } eta ? Math.Round(eta, 1) : null,
         job.Price,
         Math.Round(job.EstimateSeconds, 1),
-        new InputView(job.Input.UploadId, job.Input.Url, job.Plan.SourceWidth, job.Plan.SourceHeight, job.Plan.SourceFrameRate),
-        new OutputView(job.Plan.Width, job.Plan.Height, job.Plan.FrameRate, job.Plan.Duration.TotalSeconds, job.Plan.Frames),
+        new InputView(job.Input.UploadId, job.Input.Url, job.Plan?.SourceWidth, job.Plan?.SourceHeight, job.Plan?.SourceFrameRate),
+        job.Plan is { } plan ? new OutputView(plan.Width, plan.Height, plan.FrameRate, plan.Duration.TotalSeconds, plan.Frames) : null,
         job.Spec,
         job.ErrorCode is null ? null : new ErrorView(job.ErrorCode, job.ErrorMessage ?? ""),
         job.Result is { } r && link is not null && job.FilesDeletedAt is null
             ? new ResultView(link.Url.ToString(), link.ExpiresAt, r.Width, r.Height, r.FrameRate, r.Duration.TotalSeconds, r.SizeBytes)
             : null,
         job.Attempts,
+        job.EstimateOnly,
         job.MetadataJson is null ? null : JsonNode.Parse(job.MetadataJson),
         job.WebhookUrl,
         job.CreatedAt,

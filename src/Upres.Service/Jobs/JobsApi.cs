@@ -36,7 +36,7 @@ public static class JobsApi
         return v1;
     }
 
-    public static async Task<Results<Created<JobView>, Ok<JobView>, Ok<EstimateView>, ProblemHttpResult>> Create(
+    public static async Task<Results<Created<JobView>, Accepted<JobView>, Ok<JobView>, Ok<EstimateView>, ProblemHttpResult>> Create(
         CreateJobBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CurrentAccount me, JobService jobs, HttpContext http, CancellationToken ct)
     {
         try
@@ -54,8 +54,9 @@ public static class JobsApi
             }, ct);
             if (created.Job is null)
             {
-                var p = created.Plan;
-                return TypedResults.Ok(new EstimateView(created.Quote.Credits, created.Quote.BillableSeconds, created.Quote.Tier, Math.Round(created.EstimateSeconds, 1),
+                // An upload's estimate, answered at once (its probe was made when it arrived).
+                var p = created.Plan!;
+                return TypedResults.Ok(new EstimateView(created.Quote!.Credits, created.Quote.BillableSeconds, created.Quote.Tier, Math.Round(created.EstimateSeconds, 1),
                     new JobView.OutputView(p.Width, p.Height, p.FrameRate, p.Duration.TotalSeconds, p.Frames)));
             }
 
@@ -66,7 +67,10 @@ public static class JobsApi
                 return TypedResults.Ok(view);
             }
 
-            return TypedResults.Created($"/v1/jobs/{created.Job.Id}", view);
+            // A URL's estimate is a job the worker prepares: GET it for the price, nothing is charged.
+            return created.Job.EstimateOnly
+                ? TypedResults.Accepted($"/v1/jobs/{created.Job.Id}", view)
+                : TypedResults.Created($"/v1/jobs/{created.Job.Id}", view);
         }
         catch (ServiceException e)
         {

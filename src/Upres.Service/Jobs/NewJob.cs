@@ -1,9 +1,8 @@
-using Upres.Service.Billing;
-
 namespace Upres.Service.Jobs;
 
-/// A request to create a job, from any door. JobService.CreateAsync validates it, probes the input,
-/// plans the output, prices it and (unless EstimateOnly) reserves the credits and queues it.
+/// A request to create a job, from any door. JobService.CreateAsync validates it and queues it: an
+/// upload (probed when it arrived) is planned, priced and reserved at once; a URL input is fetched,
+/// checked, planned, priced and reserved by the worker's prepare stage. The door's IIntakeRules bill it.
 public sealed record NewJob
 {
     public required string AccountId { get; init; }
@@ -20,9 +19,4 @@ public sealed record NewJob
     public string? MetadataJson { get; init; }
     public string? DialectData { get; init; }
     public bool EstimateOnly { get; init; }
-
-    /// A dialect's billing rule: what to bill for the planned output (e.g. input seconds at a nominal
-    /// tier frame rate). Null: the native rule, the planned output's duration, size and frame rate.
-    /// The credits always come from the one PriceTable.
-    public Func<OutputPlan, PriceQuery>? PriceQueryFor { get; init; }
 }

@@ -33,24 +33,25 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
                 """
                 INSERT INTO jobs (id, account_id, dialect, status, idempotency_key, request_hash, spec_json, input_json, input_key, owns_input,
                     probe_json, plan_json, price, estimate_seconds, webhook_url, webhook_progress, metadata_json, dialect_data,
-                    max_attempts, created_at, updated_at, frames_total)
+                    max_attempts, created_at, updated_at, frames_total, estimate_only)
                 VALUES (@Id, @AccountId, @Dialect, 'queued', @IdempotencyKey, @requestHash, @SpecJson, @InputJson, @InputKey, @OwnsInput,
                     '{}', @PlanJson, @Price, @EstimateSeconds, @WebhookUrl, @WebhookProgress, @MetadataJson, @DialectData,
-                    @MaxAttempts, @now, @now, @Frames)
+                    @MaxAttempts, @now, @now, @Frames, @EstimateOnly)
                 ON CONFLICT DO NOTHING
                 """,
                 new
                 {
                     job.Id, job.AccountId, job.Dialect, job.IdempotencyKey, requestHash,
                     SpecJson = JsonSerializer.Serialize(job.Spec), InputJson = JsonSerializer.Serialize(job.Input), job.InputKey,
-                    OwnsInput = job.OwnsInput ? 1L : 0L, PlanJson = JsonSerializer.Serialize(job.Plan), job.Price, job.EstimateSeconds,
+                    OwnsInput = job.OwnsInput ? 1L : 0L, PlanJson = job.Plan is null ? "" : JsonSerializer.Serialize(job.Plan), job.Price, job.EstimateSeconds,
                     job.WebhookUrl, WebhookProgress = job.WebhookProgress ? 1L : 0L, job.MetadataJson, job.DialectData,
-                    MaxAttempts = (long)job.MaxAttempts, now, job.Plan.Frames,
+                    MaxAttempts = (long)job.MaxAttempts, now, Frames = job.Plan?.Frames ?? 0, EstimateOnly = job.EstimateOnly ? 1L : 0L,
                 },
                 tx, cancellationToken: cancellationToken));
             if (inserted == 1)
             {
-                if (!await CreditLedger.TryReserveAsync(c, tx, job.AccountId, job.Id, job.Price, now, cancellationToken))
+                // An unplanned job (a URL input) reserves in its prepare stage, once it is priced.
+                if (job.Plan is not null && !await CreditLedger.TryReserveAsync(c, tx, job.AccountId, job.Id, job.Price, now, cancellationToken))
                 {
                     await tx.RollbackAsync(cancellationToken);
                     var available = await c.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -216,6 +217,42 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
 
         await tx.CommitAsync(cancellationToken);
         return true;
+    }
+
+    public async Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, OutputPlan plan, long price, double estimateSeconds, Action placeInput,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.Ms();
+        await using var c = await db.OpenAsync(cancellationToken);
+        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+        var job = await GetAsync(c, tx, jobId, cancellationToken, forUpdate: db.Provider == DatabaseProvider.Postgres);
+        if (job is not { Status: JobStatus.Processing, DeletedAt: null } || job.LeaseToken != leaseToken)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return PrepareOutcome.Lost;
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE jobs SET plan_json = @plan, price = @price, estimate_seconds = @estimateSeconds, frames_total = @frames, updated_at = @now
+            WHERE id = @jobId
+            """,
+            new { jobId, plan = JsonSerializer.Serialize(plan), price, estimateSeconds, frames = plan.Frames, now }, tx, cancellationToken: cancellationToken));
+        if (!job.EstimateOnly && !await CreditLedger.TryReserveAsync(c, tx, job.AccountId, job.Id, price, now, cancellationToken))
+        {
+            // The short balance ends the job here: nothing reserved, nothing placed, nothing to charge.
+            var available = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT balance - reserved FROM accounts WHERE id = @AccountId", new { job.AccountId }, tx, cancellationToken: cancellationToken));
+            var error = Errors.InsufficientCredits(price, available);
+            var priced = job with { Plan = plan, Price = price };
+            await EndInTransactionAsync(c, tx, priced, leaseToken, new JobFailed(error.Code, error.Detail ?? error.Title), null, now, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return PrepareOutcome.InsufficientCredits;
+        }
+
+        placeInput();
+        await tx.CommitAsync(cancellationToken);
+        return PrepareOutcome.Prepared;
     }
 
     public async Task<bool> ReleaseAsync(string jobId, string leaseToken, bool countStrike, CancellationToken cancellationToken)
@@ -398,6 +435,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         public long Strikes { get; set; }
         public long OwnsInput { get; set; }
         public string PlanJson { get; set; } = "";
+        public long EstimateOnly { get; set; }
         public long Price { get; set; }
         public double EstimateSeconds { get; set; }
         public string? WebhookUrl { get; set; }
@@ -438,7 +476,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             Checkpoint = Checkpoint,
             Strikes = (int)Strikes,
             OwnsInput = OwnsInput == 1,
-            Plan = JsonSerializer.Deserialize<OutputPlan>(PlanJson)!,
+            Plan = string.IsNullOrEmpty(PlanJson) ? null : JsonSerializer.Deserialize<OutputPlan>(PlanJson),
+            EstimateOnly = EstimateOnly != 0,
             Price = Price,
             EstimateSeconds = EstimateSeconds,
             WebhookUrl = WebhookUrl,

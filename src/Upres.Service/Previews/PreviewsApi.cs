@@ -44,7 +44,11 @@ public static class PreviewsApi
             return Errors.NotFound("job", id).ToProblem();
         }
 
-        var length = job.Result?.Duration ?? job.Plan.Duration;
+        if ((job.Result?.Duration ?? job.Plan?.Duration) is not { } length)
+        {
+            return InputUnavailable().ToProblem();
+        }
+
         if (!double.IsFinite(at) || at < 0 || at > length.TotalSeconds)
         {
             return Errors.Validation($"'at' must be between 0 and {length.TotalSeconds:0.###} seconds.").ToProblem();

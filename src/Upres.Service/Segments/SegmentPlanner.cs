@@ -13,7 +13,7 @@ public sealed class SegmentPlanner(IOptions<SegmentOptions> options, IOptions<Up
     public async Task<int> SegmentsForAsync(JobRecord job, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var seconds = job.Plan.Duration.TotalSeconds;
+        var seconds = job.Planned.Duration.TotalSeconds;
         if (seconds < o.SplitMinSeconds || seconds <= 0)
         {
             return 1;

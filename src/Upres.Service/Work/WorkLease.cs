@@ -73,6 +73,10 @@ public sealed partial class WorkLease : IProgress<UpscaleProgress>, IAsyncDispos
         return await WithRetriesAsync(ct => fencedWrite(Claim.Token, ct));
     }
 
+    /// A fenced write that does not end the lease (a stage's checkpoint, such as a prepared job),
+    /// retried like CommitAsync while the database is away.
+    public Task<T> WriteAsync<T>(Func<string, CancellationToken, Task<T>> fencedWrite) => WithRetriesAsync(ct => fencedWrite(Claim.Token, ct));
+
     /// Gives the unit back to the queue (fenced); countStrike false when the worker is stopping.
     public async Task<bool> ReleaseAsync(bool countStrike)
     {
@@ -103,7 +107,7 @@ public sealed partial class WorkLease : IProgress<UpscaleProgress>, IAsyncDispos
         await _heartbeat;
     }
 
-    private async Task<bool> WithRetriesAsync(Func<CancellationToken, Task<bool>> write)
+    private async Task<T> WithRetriesAsync<T>(Func<CancellationToken, Task<T>> write)
     {
         var deadline = _clock.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(200);

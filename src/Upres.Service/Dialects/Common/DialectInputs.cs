@@ -10,32 +10,10 @@ using Upres.Service.Uploads;
 
 namespace Upres.Service.Dialects;
 
-/// Inputs as the dialects need them. A URL is fetched (through the same guarded fetcher as the
-/// native API) into an upload before the job is created, because the vendors' limits (kie.ai's
-/// 10 MB and three containers, HitPaw's 200 MB, five containers and 10 minutes, mingyan's fps tier)
-/// have to be checked on the file and refused in the vendor's shape before credits are reserved.
-public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadStore uploads, StorageRoot storage, TimeProvider clock)
+/// Inputs as the dialects need them: kokoon's uploads and trimmed originals, and HitPaw's filters
+/// (run by the worker's prepare stage). URL inputs are fetched by the worker (JobKind), never here.
+public sealed class DialectInputs(MediaGuard guard, IUploadStore uploads, StorageRoot storage, TimeProvider clock)
 {
-    public async Task<(UploadRecord Upload, MediaInfo Probe)> FetchAsync(string accountId, string url, long? maxBytes, CancellationToken cancellationToken)
-    {
-        var id = Ids.New("upl");
-        var path = storage.PrepareWrite(StorageRoot.UploadKey(id));
-        try
-        {
-            var size = await fetcher.DownloadAsync(url, path, cancellationToken, maxBytes);
-            var probe = await guard.InspectAsync(path, cancellationToken);
-            var name = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Path.GetFileName(uri.AbsolutePath) : null;
-            var upload = new UploadRecord(id, accountId, StorageRoot.UploadKey(id), string.IsNullOrEmpty(name) ? null : name, size, JsonSerializer.Serialize(probe), clock.GetUtcNow());
-            await uploads.InsertAsync(upload, cancellationToken);
-            return (upload, probe);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-    }
-
     public async Task<(UploadRecord Upload, MediaInfo Probe)?> GetAsync(string accountId, string uploadId, CancellationToken cancellationToken)
     {
         var upload = await uploads.GetAsync(accountId, uploadId, cancellationToken);
@@ -53,9 +31,10 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
     }
 
     /// HitPaw's colour (3) and low-light (15) models, done honestly as ffmpeg filters on the input
-    /// before super-resolution: the engine has no filter stage of its own.
-    public Task<(UploadRecord Upload, MediaInfo Probe)> FilterAsync(UploadRecord original, ClassicalFilter filter, CancellationToken cancellationToken) =>
-        TranscodeAsync(original, [], ["-vf", FilterGraph(filter)], "--" + filter.ToString().ToLowerInvariant(), cancellationToken);
+    /// before super-resolution, in the worker's prepare stage.
+    public Task FilterFileAsync(string input, string output, ClassicalFilter filter, CancellationToken cancellationToken) =>
+        RunFfmpegAsync(["-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file", "-i", "file:" + Path.GetFullPath(input),
+            "-vf", FilterGraph(filter), .. EncodeArguments, "file:" + output], cancellationToken);
 
     public static string FilterGraph(ClassicalFilter filter) => filter switch
     {
@@ -73,8 +52,7 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
         args.AddRange(beforeInput);
         args.AddRange(["-i", "file:" + Path.GetFullPath(storage.PathOf(original.Key))]);
         args.AddRange(afterInput);
-        args.AddRange(["-map", "0:v:0", "-map", "0:a?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-f", "mp4", "file:" + path]);
+        args.AddRange([.. EncodeArguments, "file:" + path]);
         try
         {
             await RunFfmpegAsync(args, cancellationToken);
@@ -91,6 +69,12 @@ public sealed class DialectInputs(UrlFetcher fetcher, MediaGuard guard, IUploadS
             throw;
         }
     }
+
+    private static readonly string[] EncodeArguments =
+    [
+        "-map", "0:v:0", "-map", "0:a?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-f", "mp4",
+    ];
 
     private static string Seconds(long ms) => (ms / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
 

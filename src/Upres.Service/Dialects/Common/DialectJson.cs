@@ -13,4 +13,6 @@ public static class DialectJson
     public static IResult Write<T>(int status, T body) => Results.Json(body, Options, contentType: "application/json", statusCode: status);
 
     public static string Serialize<T>(T body) => JsonSerializer.Serialize(body, Options);
+
+    public static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
 }

@@ -19,25 +19,19 @@ public static class HitPawDialectApi
         return group;
     }
 
-    public static async Task<IResult> Export(HttpContext http, CurrentAccount account, JobService jobs, DialectInputs inputs, IOptions<DialectOptions> options, CancellationToken ct)
+    public static async Task<IResult> Export(HttpContext http, CurrentAccount account, JobService jobs, IOptions<DialectOptions> options, CancellationToken ct)
     {
         var request = DialectFlow.Valid(HitPawDialect.Validate(await DialectFlow.ReadBodyAsync(http.Request, ct)));
         var configured = options.Value.HitPawModelMap();
         DialectFlow.ThrowIf(HitPawDialect.CheckSupported(request, configured));
 
-        var (upload, probe) = await inputs.FetchAsync(account.Id, request.VideoUrl, HitPawDialect.MaxInputBytes, ct);
-        var video = probe.Video!;
-        DialectFlow.ThrowIf(HitPawDialect.CheckInput(upload.SizeBytes, probe.FormatName, probe.Duration, video.Width, video.Height));
+        // The file is fetched, checked against HitPaw's limits and filtered by the worker
+        // (HitPawIntakeRules); a refusal fails the job in HitPaw's words when it is queried.
         var spec = HitPawDialect.ToSpec(request, configured);
-        if (spec.Filter != ClassicalFilter.None)
-        {
-            (upload, _) = await inputs.FilterAsync(upload, spec.Filter, ct);
-        }
-
         var created = await jobs.CreateAsync(new NewJob
         {
             AccountId = account.Id,
-            Input = new JobInput(upload.Id, null),
+            Input = new JobInput(null, request.VideoUrl),
             Spec = spec.ToJobSpec(),
             Dialect = HitPawDialect.Name,
             WebhookUrl = request.WebHookUrl,
@@ -46,7 +40,6 @@ public static class HitPawDialectApi
                 VideoUrl = request.VideoUrl,
                 ModelName = request.ModelName,
             }),
-            PriceQueryFor = DialectBilling.ByDuration(spec.CatalogModel),
         }, ct);
         return DialectJson.Write(200, new HitPawEnvelope<HitPawJobId>(200, "Success", new HitPawJobId(created.Job!.Id)));
     }

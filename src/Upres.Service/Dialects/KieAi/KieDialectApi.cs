@@ -17,23 +17,22 @@ public static class KieDialectApi
         return group;
     }
 
-    public static async Task<IResult> CreateTask(HttpContext http, CurrentAccount account, JobService jobs, DialectInputs inputs, CancellationToken ct)
+    public static async Task<IResult> CreateTask(HttpContext http, CurrentAccount account, JobService jobs, CancellationToken ct)
     {
         var body = await DialectFlow.ReadBodyAsync(http.Request, ct);
         var request = DialectFlow.Valid(KieDialect.Validate(body));
 
-        var (upload, probe) = await inputs.FetchAsync(account.Id, request.Input.VideoUrl, KieDialect.MaxInputBytes, ct);
-        DialectFlow.ThrowIf(KieDialect.CheckInput(upload.SizeBytes, probe.FormatName));
+        // The worker fetches the file and checks kie.ai's limits (KieIntakeRules); a refusal is the
+        // task's failMsg and callback.
         var spec = KieDialect.ToSpec(request, body);
         var created = await jobs.CreateAsync(new NewJob
         {
             AccountId = account.Id,
-            Input = new JobInput(upload.Id, null),
+            Input = new JobInput(null, request.Input.VideoUrl),
             Spec = spec.ToJobSpec(),
             Dialect = KieDialect.Name,
             WebhookUrl = request.CallBackUrl,
             DialectData = DialectJson.Serialize(new KieJobData(request.Model, body.Trim())),
-            PriceQueryFor = DialectBilling.ByDuration(spec.CatalogModel),
         }, ct);
         return DialectJson.Write(200, new KieEnvelope<KieTaskId>(200, "success", new KieTaskId(KieDialect.TaskId(created.Job!.Id))));
     }

@@ -129,7 +129,6 @@ public static class KokoonDialectApi
             {
                 RequestBody = JsonDocument.Parse(body).RootElement.Clone(),
             }),
-            PriceQueryFor = DialectBilling.ByDuration(spec.CatalogModel),
         }, ct);
         var job = created.Job!;
         return DialectJson.Write(200, new KokoonTaskResponse(job.Id, input.Id, KokoonIds.OutVid(job.Id)));

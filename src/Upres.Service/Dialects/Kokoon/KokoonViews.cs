@@ -48,8 +48,8 @@ public sealed class KokoonViews(JobService jobs, ResultLinks links, PublicBaseUr
     {
         var data = Data(job);
         var result = job.Status == JobStatus.Completed ? job.Result : null;
-        var duration = result?.Duration ?? job.Plan.Duration;
-        var fps = result?.FrameRate ?? job.Plan.FrameRate;
+        var duration = result?.Duration ?? job.Planned.Duration;
+        var fps = result?.FrameRate ?? job.Planned.FrameRate;
         var baseName = Path.GetFileNameWithoutExtension(data?.Filename ?? job.Input.UploadId ?? job.Id);
         return new KokoonVideo
         {
@@ -63,10 +63,10 @@ public sealed class KokoonViews(JobService jobs, ResultLinks links, PublicBaseUr
             CodecName = CodecName(job.Spec.Codec),
             Fps = KokoonDialect.FpsRational(fps),
             Duration = KokoonDialect.Seconds(duration),
-            NbFrames = (result?.Frames ?? job.Plan.Frames).ToString(CultureInfo.InvariantCulture),
+            NbFrames = (result?.Frames ?? job.Planned.Frames).ToString(CultureInfo.InvariantCulture),
             Bitrate = result is null ? "0" : Bitrate(result.SizeBytes, result.Duration),
-            Width = result?.Width ?? job.Plan.Width,
-            Height = result?.Height ?? job.Plan.Height,
+            Width = result?.Width ?? job.Planned.Width,
+            Height = result?.Height ?? job.Planned.Height,
             ExpiredTime = KokoonDialect.Timestamp((job.FinishedAt ?? job.CreatedAt) + options.Value.Retention),
             State = KokoonDialect.State(job.Status),
             Progress = Percent(job),
@@ -110,7 +110,7 @@ public sealed class KokoonViews(JobService jobs, ResultLinks links, PublicBaseUr
                 _ => "",
             },
             Bitrate = original is { } o ? Bitrate(o.Upload.SizeBytes, o.Probe.Duration) : "0",
-            Fps = KokoonDialect.FpsRational(job.Plan.SourceFrameRate),
+            Fps = KokoonDialect.FpsRational(job.Planned.SourceFrameRate),
             NbFrames = summary.NbFrames,
             SrNbFrames = summary.SrNbFrames,
             Progress = summary.Progress,
@@ -135,8 +135,8 @@ public sealed class KokoonViews(JobService jobs, ResultLinks links, PublicBaseUr
             KokoonDialect.Timestamp(job.CreatedAt),
             job.StartedAt is { } started ? KokoonDialect.Timestamp(started) : null,
             finished is { } f ? KokoonDialect.Timestamp(f) : null,
-            (original is { } o ? InputFrames(o.Probe) : (long)Math.Round(job.Plan.SourceFrameRate * job.Plan.Duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
-            (job.Result?.Frames ?? job.Plan.Frames).ToString(CultureInfo.InvariantCulture),
+            (original is { } o ? InputFrames(o.Probe) : (long)Math.Round(job.Planned.SourceFrameRate * job.Planned.Duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
+            (job.Result?.Frames ?? job.Planned.Frames).ToString(CultureInfo.InvariantCulture),
             Percent(job).ToString(CultureInfo.InvariantCulture));
     }
 

@@ -18,21 +18,19 @@ public static class MingyanDialectApi
         return group;
     }
 
-    public static async Task<IResult> Create(HttpContext http, CurrentAccount account, JobService jobs, DialectInputs inputs, CancellationToken ct)
+    public static async Task<IResult> Create(HttpContext http, CurrentAccount account, JobService jobs, CancellationToken ct)
     {
         var request = DialectFlow.Valid(MingyanDialect.Validate(await DialectFlow.ReadBodyAsync(http.Request, ct)));
         var model = MingyanModel.Find(request.Model)!;
 
-        var (upload, _) = await inputs.FetchAsync(account.Id, request.VideoUrl, null, ct);
         var spec = MingyanDialect.ToSpec(request);
         var created = await jobs.CreateAsync(new NewJob
         {
             AccountId = account.Id,
-            Input = new JobInput(upload.Id, null),
+            Input = new JobInput(null, request.VideoUrl),
             Spec = spec.ToJobSpec(),
             Dialect = MingyanDialect.Name,
             DialectData = DialectJson.Serialize(new MingyanJobData(model.Name)),
-            PriceQueryFor = MingyanDialect.Billing(model),
         }, ct);
         return DialectJson.Write(200, View(created.Job!, null));
     }

@@ -1,0 +1,28 @@
+using Upres.Engine.Media;
+using Upres.Service.Billing;
+
+namespace Upres.Service.Jobs;
+
+/// What a door (native or a vendor dialect) decides about an input once it is on disk: its size
+/// limit, the vendor's checks on the probed file, an input transform, and how the plan is billed.
+/// The one place these run is the job's prepare stage in the worker (URL inputs) or the create
+/// (uploads, already probed), so a request never downloads or transcodes.
+public interface IIntakeRules
+{
+    /// "native" or the dialect name the rules belong to.
+    string Dialect { get; }
+
+    /// The most a fetched input may weigh; null: the service's UPRES_FETCH_MAX_MB.
+    long? MaxInputBytes => null;
+
+    /// A vendor's limits on the input, as the failure code and the sentence its clients read; null
+    /// when the input is accepted.
+    JobFailed? Check(JobRecord job, long sizeBytes, MediaInfo probe) => null;
+
+    /// A transform of the fetched input before it is kept (HitPaw's colour and low-light filters):
+    /// returns the file to keep, which may be `input` itself. Runs in the worker, never in a request.
+    Task<string> TransformAsync(JobRecord job, string input, Func<string, string> scratch, CancellationToken cancellationToken) => Task.FromResult(input);
+
+    /// The bill for the planned output.
+    PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan);
+}
