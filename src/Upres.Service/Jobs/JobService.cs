@@ -116,13 +116,7 @@ public sealed class JobService(
             throw new ServiceException(Errors.Validation("An estimate sends no webhook: leave 'webhook_url' out."));
         }
 
-        var smallest = prices.Smallest(request.Spec.UseSr ? request.Spec.Model : Upres.Engine.UpscaleEngine.NoSuperResolution);
-        var account = await accounts.GetAsync(request.AccountId, cancellationToken);
-        if (account is null || account.Available < smallest)
-        {
-            throw new ServiceException(Errors.InsufficientCredits(smallest, account?.Available ?? 0));
-        }
-
+        await RequireLeastPriceAsync(request.AccountId, request.Spec, cancellationToken);
         var job = NewRecord(request, jobId, StorageRoot.InputKey(jobId), ownsInput: true) with { EstimateOnly = request.EstimateOnly };
         var (stored, inserted, existingHash) = await store.InsertAsync(job, hash, cancellationToken);
         if (!inserted)
@@ -133,6 +127,18 @@ public sealed class JobService(
         metrics.JobCreated();
         signal.Notify();
         return new JobCreation(stored, null, null, 0, false);
+    }
+
+    /// Refuses (insufficient_credits) an account that cannot pay the least any job with this spec
+    /// costs: checked before anything touches a URL input.
+    public async Task RequireLeastPriceAsync(string accountId, JobSpec spec, CancellationToken cancellationToken)
+    {
+        var smallest = prices.Smallest(spec.UseSr ? spec.Model : Upres.Engine.UpscaleEngine.NoSuperResolution);
+        var account = await accounts.GetAsync(accountId, cancellationToken);
+        if (account is null || account.Available < smallest)
+        {
+            throw new ServiceException(Errors.InsufficientCredits(smallest, account?.Available ?? 0));
+        }
     }
 
     private JobRecord NewRecord(NewJob request, string jobId, string inputKey, bool ownsInput) => new()

@@ -6,8 +6,8 @@ using Upres.Service.Uploads;
 
 namespace Upres.Service.Security;
 
-/// Downloads an input URL to a file: every hop checked, at most 3 redirects, a byte cap and an
-/// overall deadline.
+/// Downloads an input URL to a file (the worker's prepare stage): every hop checked, at most 3
+/// redirects, a byte cap and an overall deadline.
 public sealed class UrlFetcher(UrlGuard guard, IOptions<UpresOptions> options) : IDisposable
 {
     public const int MaxRedirects = 3;
@@ -19,6 +19,51 @@ public sealed class UrlFetcher(UrlGuard guard, IOptions<UpresOptions> options) :
         var limit = maxBytes ?? options.Value.FetchMaxMegabytes * 1024 * 1024;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(deadline ?? TimeSpan.FromSeconds(options.Value.FetchTimeoutSeconds));
+        try
+        {
+            using var response = await OpenAsync(url, limit, timeout.Token);
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            try
+            {
+                return await UploadReceiver.CopyCappedAsync(body, path, limit, timeout.Token);
+            }
+            catch (ServiceException e) when (e.Error.Code == "payload_too_large")
+            {
+                throw new ServiceException(Errors.FetchFailed($"The file is larger than {limit} bytes."));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            File.Delete(path);
+            throw new ServiceException(Errors.FetchFailed("The download did not finish before its deadline."));
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// The one bounded look a create may take at a URL where a vendor documents a synchronous
+    /// refusal: the answer's status and declared size within `deadline`, never the body.
+    public async Task CheckReachableAsync(string url, long? maxBytes, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(deadline);
+        try
+        {
+            using var response = await OpenAsync(url, maxBytes ?? options.Value.FetchMaxMegabytes * 1024 * 1024, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ServiceException(Errors.FetchFailed($"The server did not answer within {deadline.TotalSeconds:0.#} s."));
+        }
+    }
+
+    /// GET with every hop checked and at most MaxRedirects redirects; the response of the final hop,
+    /// refused unless it is 200 and declares no more than `limit` bytes.
+    private async Task<HttpResponseMessage> OpenAsync(string url, long limit, CancellationToken cancellationToken)
+    {
         var uri = UrlGuard.ParseAndCheckForm(url);
         try
         {
@@ -26,9 +71,10 @@ public sealed class UrlFetcher(UrlGuard guard, IOptions<UpresOptions> options) :
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, uri);
                 request.Headers.UserAgent.ParseAdd("Upres/1.0");
-                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                 if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
                 {
+                    response.Dispose();
                     if (hop >= MaxRedirects)
                     {
                         throw new ServiceException(Errors.FetchFailed($"More than {MaxRedirects} redirects."));
@@ -40,33 +86,21 @@ public sealed class UrlFetcher(UrlGuard guard, IOptions<UpresOptions> options) :
 
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
+                    response.Dispose();
                     throw new ServiceException(Errors.FetchFailed($"The server answered {(int)response.StatusCode}."));
                 }
 
                 if (response.Content.Headers.ContentLength > limit)
                 {
+                    response.Dispose();
                     throw new ServiceException(Errors.FetchFailed($"The file is larger than {limit} bytes."));
                 }
 
-                await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-                try
-                {
-                    return await UploadReceiver.CopyCappedAsync(body, path, limit, timeout.Token);
-                }
-                catch (ServiceException e) when (e.Error.Code == "payload_too_large")
-                {
-                    throw new ServiceException(Errors.FetchFailed($"The file is larger than {limit} bytes."));
-                }
+                return response;
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            File.Delete(path);
-            throw new ServiceException(Errors.FetchFailed("The download did not finish before its deadline."));
         }
         catch (HttpRequestException e)
         {
-            File.Delete(path);
             // The connect callback's refusal arrives wrapped; surface it as the refusal it is.
             for (Exception? inner = e; inner is not null; inner = inner.InnerException)
             {
@@ -77,11 +111,6 @@ public sealed class UrlFetcher(UrlGuard guard, IOptions<UpresOptions> options) :
             }
 
             throw new ServiceException(Errors.FetchFailed(e.Message));
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
         }
     }
 

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Upres.Service.Accounts;
 using Upres.Service.Jobs;
+using Upres.Service.Problems;
+using Upres.Service.Security;
 
 namespace Upres.Service.Dialects.HitPaw;
 
@@ -19,7 +21,11 @@ public static class HitPawDialectApi
         return group;
     }
 
-    public static async Task<IResult> Export(HttpContext http, CurrentAccount account, JobService jobs, IOptions<DialectOptions> options, CancellationToken ct)
+    /// HitPaw documents 501016 for a video URL it cannot reach, answered by the create: the one
+    /// bounded look (status and declared size, 1 s, no body), after the credit check.
+    private static readonly TimeSpan ReachableWithin = TimeSpan.FromSeconds(1);
+
+    public static async Task<IResult> Export(HttpContext http, CurrentAccount account, JobService jobs, UrlFetcher fetcher, IOptions<DialectOptions> options, CancellationToken ct)
     {
         var request = DialectFlow.Valid(HitPawDialect.Validate(await DialectFlow.ReadBodyAsync(http.Request, ct)));
         var configured = options.Value.HitPawModelMap();
@@ -28,6 +34,16 @@ public static class HitPawDialectApi
         // The file is fetched, checked against HitPaw's limits and filtered by the worker
         // (HitPawIntakeRules); a refusal fails the job in HitPaw's words when it is queried.
         var spec = HitPawDialect.ToSpec(request, configured);
+        await jobs.RequireLeastPriceAsync(account.Id, spec.ToJobSpec(), ct);
+        try
+        {
+            await fetcher.CheckReachableAsync(request.VideoUrl, HitPawDialect.MaxInputBytes, ReachableWithin, ct);
+        }
+        catch (ServiceException e)
+        {
+            throw DialectFlow.Problem(ProblemKind.InputRejected, e.Error.Detail ?? e.Error.Title, "video_url");
+        }
+
         var created = await jobs.CreateAsync(new NewJob
         {
             AccountId = account.Id,
