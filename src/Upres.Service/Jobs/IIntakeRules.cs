@@ -23,6 +23,10 @@ public interface IIntakeRules
     /// returns the file to keep, which may be `input` itself. Runs in the worker, never in a request.
     Task<string> TransformAsync(JobRecord job, string input, Func<string, string> scratch, CancellationToken cancellationToken) => Task.FromResult(input);
 
+    /// Work the door asks of the worker before the job runs, whatever its input (kokoon's
+    /// use_trim_orig makes the range a new video). Runs on every attempt: it must be idempotent.
+    Task BeforeRunAsync(JobRecord job, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// The bill for the planned output.
     PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan);
 }

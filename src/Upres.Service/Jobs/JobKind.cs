@@ -68,6 +68,7 @@ public sealed partial class JobKind(
                 job = prepared;
             }
 
+            await intake.For(job.Dialect).BeforeRunAsync(job, lease.Token);
             var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), scratch, job.Planned);
             if (await segments.ListAsync(job.Id, lease.Token) is { Count: > 0 } parts)
             {
@@ -108,6 +109,11 @@ public sealed partial class JobKind(
                 LogFailed(job.Id, error.Code, error.Reference, e.Message);
                 await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
             }
+        }
+        catch (ServiceException e)
+        {
+            // A refusal the door's rules made in the worker (a source video deleted meanwhile).
+            await EndPreparedAsync(job, lease, new JobFailed(e.Error.Code, e.Error.Detail ?? e.Error.Title));
         }
         catch (UpscaleException e)
         {

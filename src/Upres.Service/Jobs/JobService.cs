@@ -71,7 +71,7 @@ public sealed class JobService(
             return Replay(earlier.Job, earlier.RequestHash, hash);
         }
 
-        var jobId = Ids.New("job");
+        var jobId = request.Id ?? Ids.New("job");
         if (request.Input.Url is { } url)
         {
             return await QueueUrlInputAsync(request, jobId, url, hash, cancellationToken);

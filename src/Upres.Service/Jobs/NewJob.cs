@@ -6,6 +6,10 @@ namespace Upres.Service.Jobs;
 public sealed record NewJob
 {
     public required string AccountId { get; init; }
+
+    /// The job's id when the door must name something after it before the create (kokoon's
+    /// use_trim_orig video); a new id otherwise.
+    public string? Id { get; init; }
     public required JobInput Input { get; init; }
     public required JobSpec Spec { get; init; }
 

@@ -207,19 +207,27 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_video_over_10_minutes_is_refused_as_an_invalid_video()
+    public async Task A_video_over_10_minutes_is_refused_by_the_worker_and_reads_as_an_error()
     {
         var (_, native, key) = await _server.CreateAccountAsync(credits: 100_000);
         var longClip = Clips.Make("long-601s.mp4",
             ["-f", "lavfi", "-i", "color=c=gray:size=128x128:rate=1", "-t", "601", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]);
         var url = _site.Serve(longClip, "long.mp4");
 
+        // The create only looks at the URL (it answers, and declares under 200 MB); the length is
+        // the worker's to find, once it has the file.
         var (status, body) = await Export(key, $$"""{"video_url":"{{url}}","model_id":17,"resolution":[256,256]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var jobId = (string)body["data"]!["job_id"]!;
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal(501016, (int)body["code"]!);
-        Assert.Equal("The video url is not valid", (string)body["message"]!);
-        Assert.Contains("10 minutes", (string)body["detail"]!, StringComparison.Ordinal);
-        Assert.Equal(0, (await (await native.GetAsync("/v1/account")).ReadObjectAsync())["account"]!["reserved"]!.GetValue<long>());
+        var job = await native.JobFinishedAsync(jobId);
+        Assert.Equal("failed", (string)job["status"]!);
+        Assert.Equal("input_rejected", (string)job["error"]!["code"]!);
+        Assert.Contains("10 minutes", (string)job["error"]!["message"]!, StringComparison.Ordinal);
+        var (_, task) = await Task(key, $$"""{"job_id":"{{jobId}}"}""");
+        Assert.Equal("ERROR", (string)task["data"]!["status"]!);
+        var account = (await (await native.GetAsync("/v1/account")).ReadObjectAsync())["account"]!;
+        Assert.Equal(0, account["reserved"]!.GetValue<long>());
+        Assert.Equal(100_000, account["balance"]!.GetValue<long>());
     }
 }

@@ -147,7 +147,12 @@ public sealed class MingyanEndToEndTests : IAsyncLifetime
         await Expect(HttpStatusCode.BadRequest, "invalid_parameter_type", await Create(key, """{"model":"superResolution-1080p-lowfps","videoUrl":123}"""));
         await Expect(HttpStatusCode.BadRequest, "missing_parameter", await Create(key, """{"model":"superResolution-1080p-lowfps"}"""));
         await Expect(HttpStatusCode.BadRequest, "invalid_json", await Create(key, """{"model":"""));
-        await Expect(HttpStatusCode.BadRequest, "invalid_video", await Create(key, $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{_site.Missing()}}"}"""));
+        // The create never fetches: an unreachable video is the task's failure, read when polled.
+        var (missingStatus, missing) = await Create(key, $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{_site.Missing()}}"}""");
+        Assert.Equal(HttpStatusCode.OK, missingStatus);
+        var failed = await PollAsync(key, (string)missing["id"]!);
+        Assert.Equal("failed", (string)failed["status"]!);
+        Assert.Contains("404", (string)failed["error"]!, StringComparison.Ordinal);
         await Expect(HttpStatusCode.NotFound, "task_not_found", await Result(key, "job_0000"));
         await Expect(HttpStatusCode.Unauthorized, "invalid_api_key", await Result("nope", "job_0000"));
 
@@ -182,7 +187,9 @@ public sealed class MingyanEndToEndTests : IAsyncLifetime
         var (status, task) = await Create(key, $$"""{"model":"superResolution-720p-lowfps","videoUrl":"{{url}}"}""");
         Assert.Equal(HttpStatusCode.OK, status);
         var id = (string)task["id"]!;
-        Assert.True((await (await native.GetAsync("/v1/account")).ReadObjectAsync())["account"]!["reserved"]!.GetValue<long>() > 0);
+        // The worker reserves once it has fetched and priced the file; wait for that.
+        await Poll.UntilAsync(async () => (await (await native.GetAsync("/v1/account")).ReadObjectAsync())["account"]!.AsObject(),
+            a => a["reserved"]!.GetValue<long>() > 0);
 
         var cancel = await native.PostAsync($"/v1/jobs/{id}/cancel", null);
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());

@@ -22,11 +22,12 @@ public sealed class DialectInputs(MediaGuard guard, IUploadStore uploads, Storag
 
     /// kokoon's use_trim_orig: the range becomes a new original video. It is re-encoded (not stream
     /// copied) so the cut is frame-exact rather than snapped to the nearest keyframe.
-    public Task<(UploadRecord Upload, MediaInfo Probe)> TrimAsync(UploadRecord original, long startMs, long durationMs, CancellationToken cancellationToken)
+    /// `id` is the new video's id, chosen when the task was created (the worker makes the file).
+    public Task<(UploadRecord Upload, MediaInfo Probe)> TrimAsync(UploadRecord original, string id, long startMs, long durationMs, CancellationToken cancellationToken)
     {
         List<string> before = ["-ss", Seconds(startMs)];
         List<string> after = durationMs > 0 ? ["-t", Seconds(durationMs)] : [];
-        return TranscodeAsync(original, before, after,
+        return TranscodeAsync(original, id, before, after,
             string.Create(CultureInfo.InvariantCulture, $"--trim_{startMs}_{durationMs}"), cancellationToken);
     }
 
@@ -44,9 +45,8 @@ public sealed class DialectInputs(MediaGuard guard, IUploadStore uploads, Storag
     };
 
     private async Task<(UploadRecord Upload, MediaInfo Probe)> TranscodeAsync(
-        UploadRecord original, IReadOnlyList<string> beforeInput, IReadOnlyList<string> afterInput, string nameSuffix, CancellationToken cancellationToken)
+        UploadRecord original, string id, IReadOnlyList<string> beforeInput, IReadOnlyList<string> afterInput, string nameSuffix, CancellationToken cancellationToken)
     {
-        var id = Ids.New("upl");
         var path = storage.PrepareWrite(StorageRoot.UploadKey(id));
         var args = new List<string> { "-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file" };
         args.AddRange(beforeInput);

@@ -17,6 +17,8 @@ public abstract class DialectIntakeRules : IIntakeRules
 
     public virtual Task<string> TransformAsync(JobRecord job, string input, Func<string, string> scratch, CancellationToken cancellationToken) => Task.FromResult(input);
 
+    public virtual Task BeforeRunAsync(JobRecord job, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public virtual PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan) => DialectBilling.ByDuration(spec.Model)(plan);
 
     /// A vendor's refusal of the input, kept on the failed job in its words.

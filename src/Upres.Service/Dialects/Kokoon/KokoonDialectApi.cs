@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
 using Upres.Service.Accounts;
+using Upres.Service.Data;
 using Upres.Service.Jobs;
 using Upres.Service.Uploads;
 
@@ -42,8 +43,18 @@ public static class KokoonDialectApi
             return DialectJson.Write(200, views.Result(job));
         }
 
-        var original = await inputs.GetAsync(account.Id, vid, ct) ?? throw NotFound(vid);
-        return DialectJson.Write(200, views.Original(original.Upload, original.Probe));
+        if (await inputs.GetAsync(account.Id, vid, ct) is { } original)
+        {
+            return DialectJson.Write(200, views.Original(original.Upload, original.Probe));
+        }
+
+        // use_trim_orig's new video before the task's worker has made it.
+        if (KokoonIds.JobOfCut(vid) is { } cutOf && await jobs.GetAsync(account.Id, cutOf, ct) is { Status: not (JobStatus.Failed or JobStatus.Cancelled) } pending)
+        {
+            return DialectJson.Write(200, views.PendingOriginal(pending, vid));
+        }
+
+        throw NotFound(vid);
     }
 
     public static async Task<IResult> Videos(HttpContext http, CurrentAccount account, JobService jobs, IUploadStore uploads, KokoonViews views, CancellationToken ct)
@@ -111,27 +122,27 @@ public static class KokoonDialectApi
         var (upload, probe) = await inputs.GetAsync(account.Id, request.Vid, ct) ?? throw NotFound(request.Vid);
         DialectFlow.ThrowIf(KokoonDialect.CheckRange(request, probe.Duration));
 
-        var input = upload;
-        if (request.UseTrimOrig)
-        {
-            (input, _) = await inputs.TrimAsync(upload, request.StartPos, request.Duration, ct);
-            input = await KeepAsync(input, uploads, views, clock, ct);
-        }
-
-        var spec = KokoonDialect.ToSpec(request, input.Id, faceModel);
+        // use_trim_orig: the task processes the range of the original in its one pass, and the
+        // worker makes the range a new video under an id chosen now (in_vid), kept 14 days.
+        var jobId = Ids.New("job");
+        var trimmedId = request.UseTrimOrig ? KokoonIds.CutVid(jobId) : null;
+        var spec = KokoonDialect.ToSpec(request, upload.Id, faceModel);
         var created = await jobs.CreateAsync(new NewJob
         {
             AccountId = account.Id,
-            Input = new JobInput(input.Id, null),
+            Id = jobId,
+            Input = new JobInput(upload.Id, null),
             Spec = spec.ToJobSpec(),
             Dialect = KokoonDialect.Name,
-            DialectData = DialectJson.Serialize(new KokoonJobData(request.Category, request.TaskType, input.Id, input.FileName)
+            DialectData = DialectJson.Serialize(new KokoonJobData(request.Category, request.TaskType, trimmedId ?? upload.Id,
+                trimmedId is null ? upload.FileName : KokoonIntakeRules.TrimmedName(upload, request.StartPos, request.Duration))
             {
                 RequestBody = JsonDocument.Parse(body).RootElement.Clone(),
+                TrimOrig = trimmedId is null ? null : new KokoonTrimOrig(upload.Id, request.StartPos, request.Duration),
             }),
         }, ct);
         var job = created.Job!;
-        return DialectJson.Write(200, new KokoonTaskResponse(job.Id, input.Id, KokoonIds.OutVid(job.Id)));
+        return DialectJson.Write(200, new KokoonTaskResponse(job.Id, trimmedId ?? upload.Id, KokoonIds.OutVid(job.Id)));
     }
 
     public static async Task<IResult> TaskInformation(string tid, CurrentAccount account, JobService jobs, DialectInputs inputs, KokoonViews views, CancellationToken ct)

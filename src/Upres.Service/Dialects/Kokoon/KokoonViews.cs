@@ -15,6 +15,22 @@ public sealed class KokoonViews(JobService jobs, ResultLinks links, PublicBaseUr
 {
     public TimeSpan OriginalLifetime => TimeSpan.FromDays(dialect.Value.KokoonOriginalDays);
 
+    /// use_trim_orig's new video while the task's worker has not made it yet.
+    public KokoonVideo PendingOriginal(JobRecord job, string vid) => new()
+    {
+        Uid = job.AccountId,
+        Vid = vid,
+        CreatedTime = KokoonDialect.Timestamp(job.CreatedAt),
+        Filename = Data(job)?.Filename ?? vid,
+        Duration = KokoonDialect.Seconds(job.Planned.Duration),
+        Width = job.Planned.SourceWidth,
+        Height = job.Planned.SourceHeight,
+        Fps = KokoonDialect.FpsRational(job.Planned.SourceFrameRate),
+        ExpiredTime = KokoonDialect.Timestamp(job.CreatedAt + OriginalLifetime),
+        State = "processing",
+        Progress = 0,
+    };
+
     public KokoonVideo Original(UploadRecord upload, MediaInfo probe)
     {
         var video = probe.Video;
@@ -55,7 +71,7 @@ public sealed class KokoonViews(JobService jobs, ResultLinks links, PublicBaseUr
         {
             Uid = job.AccountId,
             Vid = KokoonIds.OutVid(job.Id),
-            Pid = job.Input.UploadId ?? KokoonVideo.NilId,
+            Pid = data?.InVid ?? job.Input.UploadId ?? KokoonVideo.NilId,
             Tid = job.Id,
             CreatedTime = KokoonDialect.Timestamp(job.CreatedAt),
             Filename = baseName + "_sr" + job.Spec.FileExtension,

@@ -132,7 +132,7 @@ public sealed class HitPawContractTests : IAsyncLifetime
 
         await using var broken = await UpresTestServer.StartAsync(
             new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" },
-            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Uploads.IUploadStore, BrokenUploadStore>(builder.Services));
+            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Jobs.IJobStore, BrokenJobStore>(builder.Services));
         var (_, _, key) = await broken.CreateAccountAsync();
         Expect(HttpStatusCode.InternalServerError, 501007, "Internal error",
             await broken.SendAsync(HttpMethod.Post, "/api/v3/video-enhancer/export", body, ("Content-Type", "application/json"), ("ApiKey", key)));

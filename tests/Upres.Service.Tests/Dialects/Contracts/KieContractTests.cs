@@ -93,7 +93,7 @@ public sealed class KieContractTests : IAsyncLifetime
 
         await using var broken = await UpresTestServer.StartAsync(
             new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" },
-            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Uploads.IUploadStore, BrokenUploadStore>(builder.Services));
+            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Jobs.IJobStore, BrokenJobStore>(builder.Services));
         var (_, _, key) = await broken.CreateAccountAsync();
         await Expect(500, "Server Error - An unexpected error occurred while processing the request",
             broken.SendAsync(HttpMethod.Post, "/api/v1/jobs/createTask", SeedBody(), ("Authorization", $"Bearer {key}"), ("Content-Type", "application/json")));

@@ -68,7 +68,7 @@ public sealed class MingyanContractTests : IAsyncLifetime
 
         await using var broken = await UpresTestServer.StartAsync(
             new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" },
-            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Uploads.IUploadStore, BrokenUploadStore>(builder.Services));
+            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Jobs.IJobStore, BrokenJobStore>(builder.Services));
         var (_, _, key) = await broken.CreateAccountAsync();
         await Expect(HttpStatusCode.InternalServerError, "internal_error", broken.SendAsync(HttpMethod.Post, "/kyyReactApiServer/v1/super-resolution/videos",
             $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{_site.Serve(Clips.Small(seconds: 1), "m2.mp4")}}"}""", ("Authorization", $"Bearer {key}")));
