@@ -5,7 +5,7 @@ namespace Upres.Engine.Interpolation;
 
 /// The frame between two frames at any time t in (0, 1), by RIFE v4.6 on ONNX Runtime. Frames of
 /// any size (padded inside the graph); calls are serialised.
-public sealed class FrameInterpolator : IDisposable
+public sealed class FrameInterpolator : IFrameInterpolator
 {
     private readonly OnnxSession _session;
     private readonly Lock _gate = new();
@@ -15,8 +15,14 @@ public sealed class FrameInterpolator : IDisposable
     public static async Task<FrameInterpolator> OpenAsync(UpresPaths paths, InferenceOptions? options, CancellationToken cancellationToken)
     {
         var path = await RifeModel.GetOnnxPathAsync(paths, cancellationToken).ConfigureAwait(false);
-        return new FrameInterpolator(OnnxSession.Create(path, options, OrtRuntime.Load(paths.OrtLibraryPath)));
+        return Open(path, options, OrtRuntime.Load(paths.OrtLibraryPath));
     }
+
+    /// A session on a model RifeModel already converted.
+    public static FrameInterpolator Open(string onnxPath, InferenceOptions? options, OrtRuntime runtime) =>
+        new(OnnxSession.Create(onnxPath, options, runtime));
+
+    public string Name => RifeModel.Name;
 
     public PlanarImage Interpolate(PlanarImage first, PlanarImage second, double t, CancellationToken cancellationToken)
     {
