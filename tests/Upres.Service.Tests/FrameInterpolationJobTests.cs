@@ -71,6 +71,16 @@ public sealed class FrameInterpolationJobTests : IAsyncLifetime
         Assert.Contains(named, (string)problem["detail"]!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_fields_reach_the_engine_with_the_priced_output_frames_as_its_budget()
+    {
+        var spec = new Upres.Service.Jobs.CreateJobBody { Fps = 60, InterpolateVfr = true }.ToSpec();
+
+        var request = spec.ToUpscaleRequest("in.mp4", "out.mp4", new Upres.Service.Jobs.OutputPlan(320, 256, 60, TimeSpan.FromSeconds(2), 120, 160, 128, 30));
+
+        Assert.Equal((60.0, true, 120L), (request.TargetFps, request.InterpolateVfr, request.MaxFrames));
+    }
+
     private static async Task<System.Text.Json.Nodes.JsonObject> EstimateAsync(HttpClient client, object body)
     {
         var response = await client.PostAsJsonAsync("/v1/jobs", body);

@@ -30,6 +30,8 @@ public sealed class InterpolatedUpscaleTests(ITestOutputHelper output) : IDispos
         var result = await _engine.UpscaleAsync(new UpscaleRequest
         {
             InputPath = input, OutputPath = _clips.PathFor("x2-60.mp4"), Model = UpscaleEngine.NoSuperResolution, Scale = 2, TargetFps = 60,
+            // Priced as 24 output frames: the decoder's budget is counted on the source's 30 fps clock.
+            MaxFrames = 24,
         }, null, CancellationToken.None);
 
         Assert.Equal((128, 96), (result.Width, result.Height));
@@ -44,6 +46,20 @@ public sealed class InterpolatedUpscaleTests(ITestOutputHelper output) : IDispos
         Assert.All(times.Select((t, j) => (t, j)), p => Assert.Equal(times[0] + (p.j / 60.0), p.t, 3));
         var audio = info.Audio.Single();
         Assert.True(audio.Duration is { } d && Math.Abs(d.TotalSeconds - 0.4) < 0.05, $"audio lasts {audio.Duration}");
+    }
+
+    [Fact]
+    public async Task A_source_longer_than_the_priced_output_frames_is_refused()
+    {
+        var input = await _clips.ColourBarsAsync(seconds: 0.4, size: "64x48", rate: "30");
+
+        // 10 output frames at 60 fps are 5 source frames (8 with the slack); the clip holds 12.
+        var e = await Assert.ThrowsAsync<UpscaleException>(() => _engine.UpscaleAsync(new UpscaleRequest
+        {
+            InputPath = input, OutputPath = _clips.PathFor("over.mp4"), Model = UpscaleEngine.NoSuperResolution, TargetFps = 60, MaxFrames = 10,
+        }, null, CancellationToken.None));
+
+        Assert.Equal(UpscaleErrorCodes.FramesExceedDeclared, e.Code);
     }
 
     [Fact]
@@ -81,8 +97,6 @@ public sealed class InterpolatedUpscaleTests(ITestOutputHelper output) : IDispos
         }, null, CancellationToken.None);
 
         Assert.Equal(36, result.Frames);
-        Assert.Equal(1, result.SceneCuts);
-        Assert.Equal(16, result.InterpolatedFrames);
         var source = await FramesAsync(input, "src");
         var frames = await FramesAsync(result.OutputPath, "out");
         Assert.Equal(36, frames.Count);
@@ -100,6 +114,8 @@ public sealed class InterpolatedUpscaleTests(ITestOutputHelper output) : IDispos
         // colour conversions: the frame at the cut repeats 16 exactly, and is nothing like 18.
         Assert.True(ImageMetrics.Psnr(frames[17], frames[16]) > 50, $"the frame at the cut is {ImageMetrics.Psnr(frames[17], frames[16]):0.0} dB from the nearer source frame");
         Assert.True(ImageMetrics.Psnr(frames[17], source[8]) > 20 && ImageMetrics.Psnr(frames[18], source[9]) > 20, "the shots are in order");
+        Assert.Equal(1, result.SceneCuts);
+        Assert.Equal(16, result.InterpolatedFrames);
     }
 
     [Fact]
