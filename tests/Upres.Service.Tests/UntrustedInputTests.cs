@@ -4,8 +4,8 @@ using Upres.Service.Tests.Infrastructure;
 
 namespace Upres.Service.Tests;
 
-/// URL inputs fetched from a real loopback server (allowed for 127.0.0.1 only), and the hostile-media
-/// table against real ffprobe.
+/// URL inputs fetched by a worker from a real loopback server (allowed for 127.0.0.1 only), and the
+/// hostile-media table against real ffprobe.
 public sealed class UntrustedInputTests : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
@@ -21,7 +21,7 @@ public sealed class UntrustedInputTests : IAsyncLifetime
         });
         _server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
         {
-            ["UPRES_WORKERS"] = "0",
+            ["UPRES_WORKERS"] = "1",
             ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*",
             ["UPRES_FETCH_MAX_MB"] = "1",
             ["UPRES_MAX_DURATION_SECONDS"] = "5",
@@ -37,20 +37,29 @@ public sealed class UntrustedInputTests : IAsyncLifetime
         await _files.DisposeAsync();
     }
 
+    /// What becomes of a URL input: the create's refusal, or else the worker's verdict on an estimate
+    /// of it (the prepare stage fetches, probes and prices it; nothing is upscaled).
     private async Task<(HttpStatusCode Status, string? Code)> CreateFromUrlAsync(string url)
     {
-        var response = await _client.PostAsJsonAsync("/v1/jobs", new { input = new { url } });
+        var response = await _client.PostAsJsonAsync("/v1/jobs", new { input = new { url }, estimate_only = true });
         var body = await response.ReadObjectAsync();
-        var code = (string?)body["code"];
-        // The detail rides along so a wrong code says why.
-        return (response.StatusCode, code is "url_refused" or "fetch_failed" or null ? code : code + ": " + (string?)body["detail"]);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            var refused = (string?)body["code"];
+            // The detail rides along so a wrong code says why.
+            return (response.StatusCode, refused is "url_refused" or "fetch_failed" or null ? refused : refused + ": " + (string?)body["detail"]);
+        }
+
+        var job = await _client.JobFinishedAsync((string)body["id"]!, TimeSpan.FromMinutes(2));
+        var code = (string?)job["error"]?["code"];
+        return (HttpStatusCode.Created, code is "url_refused" or "fetch_failed" or null ? code : code + ": " + (string?)job["error"]?["message"]);
     }
 
     [Fact]
     public async Task A_job_from_an_allowed_url_is_fetched_probed_and_queued()
     {
         var (status, code) = await CreateFromUrlAsync(_files.Url("/files/clip.mp4"));
-        Assert.True(status == HttpStatusCode.Created, code);
+        Assert.True(status == HttpStatusCode.Created && code is null, code);
     }
 
     [Fact]
@@ -65,23 +74,21 @@ public sealed class UntrustedInputTests : IAsyncLifetime
         Assert.Equal("insufficient_credits", (string)(await response.ReadObjectAsync())["code"]!);
         Assert.Equal(before, _files.Requests);
         var (status, code) = await CreateFromUrlAsync(_files.Url("/files/clip.mp4"));
-        Assert.True(status == HttpStatusCode.Created, code);
+        Assert.True(status == HttpStatusCode.Created && code is null, code);
         Assert.True(_files.Requests > before, "the funded account's fetch should reach the file server");
     }
 
     [Fact]
     public async Task Up_to_three_redirects_are_followed_each_rechecked_and_a_fourth_is_refused()
     {
-        Assert.Equal(HttpStatusCode.Created, (await CreateFromUrlAsync(_files.Url("/hops/3/clip.mp4"))).Status);
+        Assert.Equal((HttpStatusCode.Created, null), await CreateFromUrlAsync(_files.Url("/hops/3/clip.mp4")));
         Assert.Equal("fetch_failed", (await CreateFromUrlAsync(_files.Url("/hops/4/clip.mp4"))).Code);
     }
 
     [Fact]
     public async Task A_redirect_to_a_private_address_is_refused()
     {
-        var first = await _client.PostAsJsonAsync("/v1/jobs", new { input = new { url = _files.Url("/to/10.0.0.1/x.mp4") } });
-        var problem = await first.ReadObjectAsync();
-        Assert.True((string?)problem["code"] == "url_refused", problem.ToJsonString());
+        Assert.Equal("url_refused", (await CreateFromUrlAsync(_files.Url("/to/10.0.0.1/x.mp4"))).Code);
         Assert.Equal("url_refused", (await CreateFromUrlAsync(_files.Url("/to/169.254.169.254/latest"))).Code);
         Assert.Equal("url_refused", (await CreateFromUrlAsync(_files.Url("/to/[fd00::1]/x"))).Code);
     }
@@ -99,8 +106,11 @@ public sealed class UntrustedInputTests : IAsyncLifetime
     public async Task Downloads_over_the_byte_cap_are_refused_and_leave_no_file()
     {
         Assert.Equal("fetch_failed", (await CreateFromUrlAsync(_files.Url("/files/big.mp4"))).Code);
-        var inputs = Path.Combine(_server.DataDirectory, "inputs");
-        Assert.True(!Directory.Exists(inputs) || Directory.GetFiles(inputs).Length == 0);
+        foreach (var folder in new[] { "inputs", "scratch", ".staging" })
+        {
+            var path = Path.Combine(_server.DataDirectory, folder);
+            Assert.True(!Directory.Exists(path) || Directory.GetFiles(path, "*", SearchOption.AllDirectories).Length == 0, $"{folder} keeps a file");
+        }
     }
 
     public static TheoryData<string, string> HostileMedia => new()

@@ -45,14 +45,24 @@ public sealed class UrlFetcher(UrlGuard guard, IOptions<UpresOptions> options) :
     }
 
     /// The one bounded look a create may take at a URL where a vendor documents a synchronous
-    /// refusal: the answer's status and declared size within `deadline`, never the body.
-    public async Task CheckReachableAsync(string url, long? maxBytes, TimeSpan deadline, CancellationToken cancellationToken)
+    /// refusal: the answer's status, declared size and first bytes (at most HeadBytes) within
+    /// `deadline`; the rest of the body is never read.
+    public async Task<UrlGlance> GlanceAsync(string url, long? maxBytes, TimeSpan deadline, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(deadline);
         try
         {
             using var response = await OpenAsync(url, maxBytes ?? options.Value.FetchMaxMegabytes * 1024 * 1024, timeout.Token);
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var head = new byte[UrlGlance.HeadBytes];
+            var read = 0;
+            while (read < head.Length && await body.ReadAsync(head.AsMemory(read), timeout.Token) is > 0 and var n)
+            {
+                read += n;
+            }
+
+            return new UrlGlance(response.Content.Headers.ContentLength, head[..read]);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

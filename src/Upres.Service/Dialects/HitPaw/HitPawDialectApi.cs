@@ -22,7 +22,7 @@ public static class HitPawDialectApi
     }
 
     /// HitPaw documents 501016 for a video URL it cannot reach, answered by the create: the one
-    /// bounded look (status and declared size, 1 s, no body), after the credit check.
+    /// bounded look (status, declared size and 16 bytes, 1 s), after the credit check.
     private static readonly TimeSpan ReachableWithin = TimeSpan.FromSeconds(1);
 
     public static async Task<IResult> Export(HttpContext http, CurrentAccount account, JobService jobs, UrlFetcher fetcher, IOptions<DialectOptions> options, CancellationToken ct)
@@ -37,7 +37,7 @@ public static class HitPawDialectApi
         await jobs.RequireLeastPriceAsync(account.Id, spec.ToJobSpec(), ct);
         try
         {
-            await fetcher.CheckReachableAsync(request.VideoUrl, HitPawDialect.MaxInputBytes, ReachableWithin, ct);
+            await fetcher.GlanceAsync(request.VideoUrl, HitPawDialect.MaxInputBytes, ReachableWithin, ct);
         }
         catch (ServiceException e)
         {

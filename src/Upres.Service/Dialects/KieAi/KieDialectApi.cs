@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Upres.Service.Accounts;
 using Upres.Service.Jobs;
+using Upres.Service.Problems;
+using Upres.Service.Security;
 
 namespace Upres.Service.Dialects.KieAi;
 
@@ -17,14 +19,33 @@ public static class KieDialectApi
         return group;
     }
 
-    public static async Task<IResult> CreateTask(HttpContext http, CurrentAccount account, JobService jobs, CancellationToken ct)
+    /// kie.ai documents its size and format limits as createTask refusals: the create looks at the
+    /// URL once (declared size and first bytes, 1 s) after the credit check and refuses what that
+    /// shows; anything it cannot see is the worker's to find (KieIntakeRules), as the task's failMsg.
+    private static readonly TimeSpan GlanceWithin = TimeSpan.FromSeconds(1);
+
+    public static async Task<IResult> CreateTask(HttpContext http, CurrentAccount account, JobService jobs, UrlFetcher fetcher, CancellationToken ct)
     {
         var body = await DialectFlow.ReadBodyAsync(http.Request, ct);
         var request = DialectFlow.Valid(KieDialect.Validate(body));
 
-        // The worker fetches the file and checks kie.ai's limits (KieIntakeRules); a refusal is the
-        // task's failMsg and callback.
         var spec = KieDialect.ToSpec(request, body);
+        await jobs.RequireLeastPriceAsync(account.Id, spec.ToJobSpec(), ct);
+        UrlGlance? glance = null;
+        try
+        {
+            glance = await fetcher.GlanceAsync(request.Input.VideoUrl, long.MaxValue, GlanceWithin, ct);
+        }
+        catch (ServiceException)
+        {
+            // Unreachable or slow now: the worker fetches with its own deadline and reports.
+        }
+
+        if (glance is not null)
+        {
+            DialectFlow.ThrowIf(KieDialect.CheckInput(glance.DeclaredBytes ?? 0, glance.SniffedFormat() ?? KieIntakeRules.UnknownFormat));
+        }
+
         var created = await jobs.CreateAsync(new NewJob
         {
             AccountId = account.Id,
