@@ -85,6 +85,73 @@ public abstract class LeaseTests : IAsyncLifetime
         return [.. await c.QueryAsync<string>("SELECT kind FROM ledger WHERE job_id = @jobId ORDER BY id", new { jobId })];
     }
 
+    /// A URL job as the create stores it: no plan, no price, nothing reserved.
+    private async Task<(string AccountId, JobRecord Job)> QueueUnplannedAsync(long credits, bool estimate = false)
+    {
+        var account = await _accounts.CreateAsync("u", credits, CancellationToken.None);
+        var job = new JobRecord
+        {
+            Id = Ids.New("job"), AccountId = account.Id, Dialect = "native", Status = JobStatus.Queued, Spec = new JobSpec(), Input = new JobInput(null, "http://127.0.0.1:9/in.mp4"),
+            Plan = null, Price = 0, EstimateSeconds = 0, MaxAttempts = 3, InputKey = "inputs/x", OwnsInput = true, EstimateOnly = estimate,
+        };
+        var (stored, inserted, _) = await _jobs.InsertAsync(job, "hash-" + job.Id, CancellationToken.None);
+        Assert.True(inserted);
+        Assert.Null(stored.Plan);
+        Assert.Empty(await LedgerKindsAsync(job.Id));
+        return (account.Id, stored);
+    }
+
+    private static readonly OutputPlan PreparedPlan = new(320, 256, 10, TimeSpan.FromSeconds(3), 30, 160, 128, 10);
+
+    [Fact]
+    public async Task A_prepared_job_stores_its_plan_reserves_its_price_and_places_its_input_in_one_fenced_write()
+    {
+        var (accountId, job) = await QueueUnplannedAsync(credits: 10);
+        var claim = await ClaimAsync();
+        var placed = 0;
+
+        Assert.Equal(PrepareOutcome.Lost, await _jobs.SavePreparedAsync(job.Id, "lease_not_mine", PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
+        Assert.Equal(PrepareOutcome.Prepared, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
+
+        Assert.Equal(1, placed);
+        var stored = await _jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal((PreparedPlan, 3L, 30L), (stored!.Plan, stored.Price, stored.FramesTotal));
+        Assert.Equal(["reserve"], await LedgerKindsAsync(job.Id));
+        Assert.Equal(3, (await _accounts.GetAsync(accountId, CancellationToken.None))!.Reserved);
+    }
+
+    [Fact]
+    public async Task A_balance_short_of_the_prepared_price_fails_the_job_with_nothing_reserved_placed_or_charged()
+    {
+        var (accountId, job) = await QueueUnplannedAsync(credits: 2);
+        var claim = await ClaimAsync();
+        var placed = 0;
+
+        Assert.Equal(PrepareOutcome.InsufficientCredits, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
+
+        Assert.Equal(0, placed);
+        var stored = await _jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal((JobStatus.Failed, "insufficient_credits", 3L), (stored!.Status, stored.ErrorCode, stored.Price));
+        Assert.Empty(await LedgerKindsAsync(job.Id));
+        var account = await _accounts.GetAsync(accountId, CancellationToken.None);
+        Assert.Equal((2L, 0L), (account!.Balance, account.Reserved));
+    }
+
+    [Fact]
+    public async Task An_estimate_is_prepared_and_completed_without_a_reservation()
+    {
+        var (accountId, job) = await QueueUnplannedAsync(credits: 1, estimate: true);
+        var claim = await ClaimAsync();
+
+        Assert.Equal(PrepareOutcome.Prepared, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedPlan, 3, 4, () => { }, CancellationToken.None));
+        Assert.True(await _jobs.EndAsync(job.Id, claim.Token, new JobEstimated(), null, CancellationToken.None));
+
+        var stored = await _jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal((JobStatus.Completed, 3L, true), (stored!.Status, stored.Price, stored.EstimateOnly));
+        Assert.Empty(await LedgerKindsAsync(job.Id));
+        Assert.Equal((1L, 0L), ((await _accounts.GetAsync(accountId, CancellationToken.None))!.Balance, (await _accounts.GetAsync(accountId, CancellationToken.None))!.Reserved));
+    }
+
     [Fact]
     public async Task Workers_racing_for_the_queue_each_claim_a_different_job()
     {

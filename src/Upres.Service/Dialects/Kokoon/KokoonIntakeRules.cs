@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Upres.Service.Jobs;
 using Upres.Service.Problems;
 using Upres.Service.Uploads;
@@ -7,7 +8,7 @@ namespace Upres.Service.Dialects.Kokoon;
 
 /// kokoon's inputs are its own uploads; it bills the processed duration. use_trim_orig's new video
 /// is made here, in the worker, under the id the create answered with, and kept 14 days.
-public sealed class KokoonIntakeRules(DialectInputs inputs, IUploadStore uploads, KokoonViews views, TimeProvider clock) : DialectIntakeRules
+public sealed class KokoonIntakeRules(DialectInputs inputs, IUploadStore uploads, IOptions<DialectOptions> options, TimeProvider clock) : DialectIntakeRules
 {
     public override string Dialect => KokoonDialect.Name;
 
@@ -25,6 +26,6 @@ public sealed class KokoonIntakeRules(DialectInputs inputs, IUploadStore uploads
         var source = await uploads.GetAsync(job.AccountId, trim.Source, cancellationToken)
             ?? throw new ServiceException(Errors.NotFound("upload", trim.Source));
         await inputs.TrimAsync(source, data.InVid, trim.StartMs, trim.DurationMs, cancellationToken);
-        await uploads.KeepUntilAsync(data.InVid, clock.GetUtcNow() + views.OriginalLifetime, cancellationToken);
+        await uploads.KeepUntilAsync(data.InVid, clock.GetUtcNow() + TimeSpan.FromDays(options.Value.KokoonOriginalDays), cancellationToken);
     }
 }
