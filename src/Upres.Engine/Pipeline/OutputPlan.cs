@@ -1,3 +1,5 @@
+using Upres.Engine.Media;
+
 namespace Upres.Engine.Pipeline;
 
 /// Everything decided before any process starts: sizes, filters, formats. Pure data, so it is unit-testable.

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 
-namespace Upres.Engine.Pipeline;
+namespace Upres.Engine.Media;
 
 /// The argument lists for the three ffmpeg runs: decode to raw frames, encode raw frames, final mux.
 internal static class FfmpegArguments
