@@ -108,6 +108,7 @@ internal static class OutputPlanner
             Container = container,
             Codec = request.Codec,
             VideoStreamIndex = video.Index,
+            InputFormat = info.Demuxer,
             DecodedWidth = decodedWidth,
             DecodedHeight = decodedHeight,
             ModelScale = modelScale,

@@ -12,6 +12,11 @@ public sealed record UpscaleRequest
     public required string InputPath { get; init; }
     public required string OutputPath { get; init; }
 
+    /// The demuxer (ffmpeg -f name, MediaInfo.Demuxer) the caller's first probe of the input chose;
+    /// every probe and ffmpeg run on the input is pinned to it. Null: the engine's own first probe
+    /// chooses among the accepted demuxers (EngineOptions.InputFormats).
+    public string? InputFormat { get; init; }
+
     /// Catalog name; null picks the catalog default for the scale.
     public string? Model { get; init; }
 
