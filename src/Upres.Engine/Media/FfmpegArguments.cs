@@ -34,6 +34,15 @@ internal static class FfmpegArguments
         return args;
     }
 
+    /// The filters of a ClassicalFilter, run on the decoded frames at the source's size and format.
+    public static IReadOnlyList<string> Graph(ClassicalFilter filter) => filter switch
+    {
+        ClassicalFilter.None => [],
+        ClassicalFilter.ColorEnhance => ["eq=saturation=1.25:contrast=1.06"],
+        ClassicalFilter.LowLight => ["eq=gamma=1.45:brightness=0.03:saturation=1.1", "hqdn3d=3:3:6:6"],
+        _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, null),
+    };
+
     /// Drop (never duplicate) frames by their own timestamps: keep the first frame of every 1/cap slot.
     public static string FrameRateCap(double cap)
     {

@@ -40,6 +40,9 @@ public sealed record UpscaleRequest
     public string? Preset { get; init; }
 
     public bool Deinterlace { get; init; }
+
+    /// An ffmpeg enhancement of the decoded frames before super-resolution, in the same pass.
+    public ClassicalFilter Filter { get; init; }
     /// 0 = off; 1..3 = stronger (a denoising model where the catalog has one, else a classical filter).
     public int Denoise { get; init; }
     /// 0 = off; 1..100 strength of synthetic film grain added after SR.

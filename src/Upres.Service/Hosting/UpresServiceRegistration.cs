@@ -113,6 +113,7 @@ public static class UpresServiceRegistration
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<ResultLinks>();
         services.AddSingleton<FrameRenderer>();
+        services.TryAddSingleton(_ => new FfmpegTools());
         services.AddSingleton<UpresMetrics>();
         services.AddSingleton<IUploadStore, SqlUploadStore>();
         services.AddSingleton<UploadReceiver>();
