@@ -4,7 +4,7 @@ using Upres.Service.Billing;
 namespace Upres.Service.Jobs;
 
 /// What a door (native or a vendor dialect) decides about an input once it is on disk: its size
-/// limit, the vendor's checks on the probed file, an input transform, and how the plan is billed.
+/// limit, the vendor's checks on the probed file, work before the run, and how the plan is billed.
 /// The one place these run is the job's prepare stage in the worker (URL inputs) or the create
 /// (uploads, already probed), so a request never downloads or transcodes.
 public interface IIntakeRules
@@ -18,10 +18,6 @@ public interface IIntakeRules
     /// A vendor's limits on the input, as the failure code and the sentence its clients read; null
     /// when the input is accepted.
     JobFailed? Check(JobRecord job, long sizeBytes, MediaInfo probe) => null;
-
-    /// A transform of the fetched input before it is kept (HitPaw's colour and low-light filters):
-    /// returns the file to keep, which may be `input` itself. Runs in the worker, never in a request.
-    Task<string> TransformAsync(JobRecord job, string input, Func<string, string> scratch, CancellationToken cancellationToken) => Task.FromResult(input);
 
     /// Work the door asks of the worker before the job runs, whatever its input (kokoon's
     /// use_trim_orig makes the range a new video). Runs on every attempt: it must be idempotent.

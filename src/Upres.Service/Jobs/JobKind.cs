@@ -202,7 +202,7 @@ public sealed partial class JobKind(
     }
 
     /// The prepare stage of a job whose input is a URL: fetch it to scratch (UrlFetcher's SSRF rules
-    /// and the door's size limit), probe, apply the door's checks and transform, plan and price; then
+    /// and the door's size limit), probe, apply the door's checks, plan and price; then
     /// one fenced transaction stores the plan and price, reserves the credits and places the input
     /// under its key. Null when the job ended here (a refusal, a short balance, an estimate done, a
     /// lost lease). A refusal fails the job with its code; nothing was reserved, so nothing moves.
@@ -234,12 +234,7 @@ public sealed partial class JobKind(
                     return null;
                 }
 
-                input = await rules.TransformAsync(job, fetched, Scratch, lease.Token);
-                if (!string.Equals(input, fetched, StringComparison.Ordinal))
-                {
-                    probe = await mediaGuard.InspectAsync(input, lease.Token);
-                }
-
+                input = fetched;
                 plan = OutputPlanner.Plan(probe, job.Spec);
                 price = prices.Quote(rules.PriceQueryFor(job.Spec, job.DialectData, plan)).Credits;
             }

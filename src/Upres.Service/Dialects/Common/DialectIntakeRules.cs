@@ -15,8 +15,6 @@ public abstract class DialectIntakeRules : IIntakeRules
 
     public virtual JobFailed? Check(JobRecord job, long sizeBytes, Upres.Engine.Media.MediaInfo probe) => null;
 
-    public virtual Task<string> TransformAsync(JobRecord job, string input, Func<string, string> scratch, CancellationToken cancellationToken) => Task.FromResult(input);
-
     public virtual Task BeforeRunAsync(JobRecord job, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public virtual PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan) => DialectBilling.ByDuration(spec.Model)(plan);

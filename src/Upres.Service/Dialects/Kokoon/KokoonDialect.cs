@@ -136,7 +136,8 @@ public static class KokoonDialect
             Width = request.Width,
             Height = request.Height,
             Fit = FitMode.Pad,
-            // With use_trim_orig too: the one pass trims, and the worker makes the range a new video.
+            // With use_trim_orig too: the job reads the original with the range as its trim, rather
+            // than the trimmed copy (a second lossy generation); the worker makes the copy for in_vid.
             StartMs = request.StartPos == 0 ? null : request.StartPos,
             DurationMs = request.Duration == 0 ? null : request.Duration,
             Preview = request.IsPreview,
