@@ -13,6 +13,12 @@ public sealed class SegmentPlanner(IOptions<SegmentOptions> options, IOptions<Up
     public async Task<int> SegmentsForAsync(JobRecord job, CancellationToken cancellationToken)
     {
         var o = options.Value;
+        if (job.Spec.Fps is not null)
+        {
+            // The engine interpolates on the whole source timeline (not_segmentable for a range).
+            return 1;
+        }
+
         var seconds = job.Planned.Duration.TotalSeconds;
         if (seconds < o.SplitMinSeconds || seconds <= 0)
         {
