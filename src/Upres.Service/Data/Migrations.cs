@@ -158,6 +158,13 @@ internal static class Migrations
             stopped_at {int}
         );
         """,
+        // Concurrent webhook delivery: the destination a message counts against, and the claim of the
+        // dispatcher sending it (a job's later messages wait while one is in flight).
+        """
+        ALTER TABLE webhook_outbox ADD COLUMN destination TEXT NOT NULL DEFAULT '';
+        ALTER TABLE webhook_outbox ADD COLUMN sending_until {int};
+        CREATE INDEX ix_outbox_job ON webhook_outbox(job_id, created_at);
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

@@ -127,6 +127,8 @@ public static class UpresServiceRegistration
         services.AddSingleton<IWebhookPayloadFormatter, NativeWebhookFormatter>();
         services.AddSingleton<WebhookPayloads>();
         services.AddSingleton<WebhookOutboxWriter>();
+        services.AddSingleton<WebhookAttemptPayload>();
+        services.AddSettings<WebhookDeliveryOptions>();
         services.AddHostedService<WorkerLoop>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<RetentionService>();
