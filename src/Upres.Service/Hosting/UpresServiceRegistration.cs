@@ -34,6 +34,9 @@ public static class UpresServiceRegistration
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddUpresCore();
+        builder.Services.AddSettings<JobEventOptions>();
+        builder.Services.AddSingleton<EventStreamSlots>();
+        builder.Services.AddHostedService<JobChangeFeed>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             var o = k.ApplicationServices.GetRequiredService<IOptions<UpresOptions>>().Value;
@@ -113,6 +116,7 @@ public static class UpresServiceRegistration
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<IJobStore, SqlJobStore>();
         services.AddSingleton<JobQueueSignal>();
+        services.AddSingleton<JobChanges>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<StorageRoot>();
         services.AddSingleton<SqlWorkerStore>();
