@@ -37,6 +37,7 @@ public static class UpresServiceRegistration
         builder.Services.AddSettings<JobEventOptions>();
         builder.Services.AddSingleton<EventStreamSlots>();
         builder.Services.AddHostedService<JobChangeFeed>();
+        builder.Services.AddUpresMetrics();
         builder.WebHost.ConfigureKestrel(k =>
         {
             var o = k.ApplicationServices.GetRequiredService<IOptions<UpresOptions>>().Value;
