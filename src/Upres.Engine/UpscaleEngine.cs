@@ -2,6 +2,7 @@ using Upres.Engine.Imaging;
 using Upres.Engine.Inference;
 using Upres.Engine.Inference.Compact;
 using Upres.Engine.Inference.Gpu;
+using Upres.Engine.Interpolation;
 using Upres.Engine.Media;
 using Upres.Engine.Models;
 using Upres.Engine.Pipeline;
@@ -71,14 +72,38 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
     private async Task<VideoUpscaler> PipelineForAsync(UpscaleRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var interpolator = await InterpolatorForAsync(request, cancellationToken).ConfigureAwait(false);
         if (request.Model == NoSuperResolution)
         {
-            return new VideoUpscaler(r => new BicubicUpscaler(r.Scale ?? 1), _prober, _pipelineOptions);
+            return new VideoUpscaler(r => new BicubicUpscaler(r.Scale ?? 1), _prober, _pipelineOptions, interpolator);
         }
 
         var model = await ResolveModelAsync(request, cancellationToken).ConfigureAwait(false);
         var onnxPath = await ConvertAsync(model, VariantFor(Provider()), cancellationToken).ConfigureAwait(false);
-        return new VideoUpscaler(r => CreateFrameUpscaler(model, onnxPath, r), _prober, _pipelineOptions);
+        return new VideoUpscaler(r => CreateFrameUpscaler(model, onnxPath, r), _prober, _pipelineOptions, interpolator);
+    }
+
+    /// RIFE, converted once, for a request with a target frame rate. It runs on ONNX Runtime's CPU
+    /// provider on the low-resolution frames, before the upscaler.
+    private async Task<Func<UpscaleRequest, IFrameInterpolator>?> InterpolatorForAsync(UpscaleRequest request, CancellationToken cancellationToken)
+    {
+        if (request.TargetFps is null)
+        {
+            return null;
+        }
+
+        string onnxPath;
+        try
+        {
+            onnxPath = await RifeModel.GetOnnxPathAsync(Paths, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelIntegrityException e)
+        {
+            throw new UpscaleException(e.Message.Contains("missing", StringComparison.Ordinal) ? UpscaleErrorCodes.ModelFilesMissing : UpscaleErrorCodes.ModelFilesCorrupt,
+                $"{e.Message} (frame interpolation needs {RifeModel.Name})", e);
+        }
+
+        return _ => FrameInterpolator.Open(onnxPath, InferenceOptionsFor(ExecutionProvider.Cpu), OrtRuntime.Load(Paths.OrtLibraryPath));
     }
 
     /// The model a request runs: the one it names, else the catalog default for its scale (from

@@ -127,6 +127,10 @@ public sealed class StudioTests
         await page.GetByText("Clean-up and output").ClickAsync();
         await page.GetByLabel("Noise removal").SelectOptionAsync("2");
         await page.GetByLabel("File", new() { Exact = true }).SelectOptionAsync("webm-vp9");
+        // Interpolating to 60 fps is quoted at 60 fps (and priced there); back to the source's rate.
+        await page.GetByLabel("Frame rate", new() { Exact = true }).SelectOptionAsync("fps:60");
+        await Expect(page.Locator("#q-output")).ToContainTextAsync("512×512 · 60 fps · 0:01.0");
+        await page.GetByLabel("Frame rate", new() { Exact = true }).SelectOptionAsync("");
         await Expect(page.Locator("#q-output")).ToContainTextAsync("512×512 · 5 fps · 0:01.0");
 
         var unnamed = await page.EvaluateAsync<string[]>("""

@@ -3,6 +3,7 @@ using System.Globalization;
 using Upres.Engine;
 using Upres.Engine.Benchmark;
 using Upres.Engine.Inference.Compact;
+using Upres.Engine.Interpolation;
 using Upres.Engine.Pipeline;
 
 namespace Upres.Cli.Commands;
@@ -96,6 +97,17 @@ internal static class BenchCommand
             if (only)
             {
                 return ExitCodes.Ok;
+            }
+
+            if (File.Exists(RifeModel.Source.BinFile(paths)))
+            {
+                var interpolation = await InterpolationBenchmark.RunAsync(paths, width, height, 3, cancellationToken);
+                Console.WriteLine(string.Create(inv,
+                    $"interpolation: {RifeModel.Name} {interpolation.Width}x{interpolation.Height}: {interpolation.MsPerFrame:0} ms per in-between frame = {interpolation.FramesPerSecond:0.00} fps (ONNX Runtime, {Environment.ProcessorCount} threads)"));
+            }
+            else
+            {
+                Console.WriteLine($"interpolation: skipped ({RifeModel.Source.BinFile(paths)} is missing: run ./upres once)");
             }
 
             var clipPath = parse.GetValue(clip)?.FirstOrDefault()?.FullName ?? DefaultClip();

@@ -24,6 +24,11 @@ internal static class UpscaleCommand
                     progress => upscaler.UpscaleAsync(request, progress, cancellationToken));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {result.OutputPath}: {result.Width}x{result.Height}, {result.Frames} frames ({result.HeldFrames} held frames reused), {result.Duration.TotalSeconds:0.###} s, {result.FrameRate:0.###} fps"));
+                if (request.TargetFps is not null)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"interpolated: {result.InterpolatedFrames} frames made by RIFE; {result.SceneCuts} scene cuts repeated a frame instead"));
+                }
                 return ExitCodes.Ok;
             }
             catch (OperationCanceledException)

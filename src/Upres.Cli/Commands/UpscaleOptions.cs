@@ -16,6 +16,8 @@ internal sealed class UpscaleOptions
     public Option<long?> Start { get; } = new("--start") { Description = "Start at this many milliseconds" };
     public Option<long?> Duration { get; } = new("--duration") { Description = "Process this many milliseconds" };
     public Option<double?> MaxFps { get; } = new("--max-fps") { Description = "Cap the output frame rate" };
+    public Option<double?> Fps { get; } = new("--fps") { Description = "Interpolate (RIFE v4.6) to exactly this frame rate before upscaling, e.g. 60; the duration and audio stay as they are, scene cuts repeat a frame" };
+    public Option<bool> VfrInterpolate { get; } = new("--vfr-interpolate") { Description = "With --fps: also interpolate a variable-frame-rate source (put on a constant grid at its average rate first); without it such a source is refused" };
     public Option<VideoCodec> Codec { get; } = new("--codec") { Description = "h264, h265, vp9, av1 or prores", DefaultValueFactory = _ => VideoCodec.H264 };
     public Option<ContainerFormat?> Container { get; } = new("--container") { Description = "mp4, mkv, mov, webm or avi" };
     public Option<int?> Crf { get; } = new("--crf") { Description = "Constant quality (codec's scale)" };
@@ -34,7 +36,7 @@ internal sealed class UpscaleOptions
     {
         command.Arguments.Add(Input);
         command.Arguments.Add(Output);
-        foreach (Option o in new Option[] { Model, Scale, Size, Fit, Start, Duration, MaxFps, Codec, Container, Crf, Bitrate, Preset, Deinterlace, Denoise, Grain, Tile, Threads, Provider, HoldThreshold, NoHold })
+        foreach (Option o in new Option[] { Model, Scale, Size, Fit, Start, Duration, MaxFps, Fps, VfrInterpolate, Codec, Container, Crf, Bitrate, Preset, Deinterlace, Denoise, Grain, Tile, Threads, Provider, HoldThreshold, NoHold })
         {
             command.Options.Add(o);
         }
@@ -55,6 +57,8 @@ internal sealed class UpscaleOptions
             StartMs = parse.GetValue(Start),
             DurationMs = parse.GetValue(Duration),
             MaxFps = parse.GetValue(MaxFps),
+            TargetFps = parse.GetValue(Fps),
+            InterpolateVfr = parse.GetValue(VfrInterpolate),
             Codec = parse.GetValue(Codec),
             Container = parse.GetValue(Container),
             Crf = parse.GetValue(Crf),

@@ -139,6 +139,9 @@ public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSp
             Long(disposition, "attached_pic") == 1)
         {
             FrameRateFraction = frameRateFraction,
+            StreamFrameRate = Fraction(String(s, "r_frame_rate")) is > 0 ? String(s, "r_frame_rate") : null,
+            IsVariableFrameRate = kind == StreamKind.Video && Fraction(String(s, "avg_frame_rate")) is double average and > 0
+                && Fraction(String(s, "r_frame_rate")) is double stream and > 0 && Math.Abs(average - stream) > 0.01 * stream,
             StartTime = Seconds(s, "start_time"),
             Duration = Seconds(s, "duration") ?? DurationTag(tags),
             Title = String(tags, "title"),

@@ -48,6 +48,13 @@ public sealed record MediaStream(
 
     public TimeSpan? StartTime { get; init; }
 
+    /// ffprobe's r_frame_rate (the stream's base rate), e.g. "30/1"; null when unknown.
+    public string? StreamFrameRate { get; init; }
+
+    /// The average rate and the stream's base rate disagree by more than 1 %: frames are not
+    /// evenly spaced (phone recordings, screen captures, edited VFR).
+    public bool IsVariableFrameRate { get; init; }
+
     public TimeSpan? Duration { get; init; }
 
     public string? Title { get; init; }

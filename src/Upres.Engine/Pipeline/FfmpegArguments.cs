@@ -22,7 +22,7 @@ internal static class FfmpegArguments
         }
 
         // One frame past the limit is enough to know the input lied about its length.
-        if (request.FrameLimit is { } limit)
+        if (plan.DecodeFrameLimit is { } limit)
         {
             args.AddRange(["-frames:v", (limit + 1).ToString(CultureInfo.InvariantCulture)]);
         }

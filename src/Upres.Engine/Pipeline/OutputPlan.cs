@@ -1,3 +1,5 @@
+using Upres.Engine.Interpolation;
+
 namespace Upres.Engine.Pipeline;
 
 /// Everything decided before any process starts: sizes, filters, formats. Pure data, so it is unit-testable.
@@ -45,5 +47,11 @@ internal sealed record OutputPlan
     public required TimeSpan? Start { get; init; }
     public required TimeSpan? Duration { get; init; }
     public required long EstimatedFrames { get; init; }
+
+    /// Set when the request interpolates to another frame rate (NominalFrameRate is then its target).
+    public FrameRateConverter? Interpolation { get; init; }
+
+    /// The most source frames the decoder may yield (the request's FrameLimit, which counts output frames, on the source's clock).
+    public long? DecodeFrameLimit { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Upres.Engine.Interpolation;
 using Upres.Engine.Media;
 
 namespace Upres.Engine.Pipeline;
@@ -62,6 +63,7 @@ internal static class OutputPlanner
             cleanup.Add(request.Denoise switch { 1 => "hqdn3d=2:1.5:3:2.25", 2 => "hqdn3d=4:3:6:4.5", _ => "hqdn3d=8:6:12:9" });
         }
 
+        var interpolation = Interpolation(request, video, cleanup, warnings);
         var pipeFormat = sixteenBit ? "rgb48le" : "rgb24";
         IReadOnlyList<string> pixel =
         [
@@ -99,9 +101,13 @@ internal static class OutputPlanner
             estimate = Math.Max(1, (long)Math.Ceiling(Math.Max(0, span.TotalSeconds) * effectiveRate));
         }
 
-        var nominal = request.MaxFps is { } c3 && c3 < sourceRate
-            ? c3.ToString("R", CultureInfo.InvariantCulture)
+        var nominal = interpolation is not null ? interpolation.Target.ToString()
+            : request.MaxFps is { } c3 && c3 < sourceRate ? c3.ToString("R", CultureInfo.InvariantCulture)
             : video.FrameRateFraction ?? "25";
+        if (interpolation is not null)
+        {
+            estimate = Math.Max(1, interpolation.OutputFrames(estimate));
+        }
 
         return new OutputPlan
         {
@@ -125,8 +131,38 @@ internal static class OutputPlanner
             Start = start,
             Duration = duration,
             EstimatedFrames = estimate,
+            Interpolation = interpolation,
+            DecodeFrameLimit = request.FrameLimit is { } limit && interpolation is not null ? interpolation.SourceFramesFor(limit) : request.FrameLimit,
             Warnings = warnings,
         };
+    }
+
+    /// The conversion a TargetFps asks for, on the source's exact rate. A variable-rate source is
+    /// refused unless the request opts in; then its frames are first put on a constant grid at its
+    /// average rate (the fps filter repeats or drops a frame where the times stray).
+    private static FrameRateConverter? Interpolation(UpscaleRequest request, MediaStream video, List<string> cleanup, List<string> warnings)
+    {
+        if (request.TargetFps is not { } fps)
+        {
+            return null;
+        }
+
+        var source = FrameRate.Parse(video.FrameRateFraction) ?? (video.FrameRate > 0 ? FrameRate.FromDouble(video.FrameRate) : new FrameRate(25, 1));
+        var target = FrameRate.FromDouble(fps);
+        if (video.IsVariableFrameRate)
+        {
+            if (!request.InterpolateVfr)
+            {
+                throw new UpscaleException(UpscaleErrorCodes.VariableFrameRate, string.Create(CultureInfo.InvariantCulture,
+                    $"the source has a variable frame rate (average {source.PerSecond:0.###} fps, stream rate {video.StreamFrameRate ?? "unknown"}): interpolating it to {target.PerSecond:0.###} fps first puts its frames on a constant {source.PerSecond:0.###} fps grid, which repeats or drops frames where the times stray; ask for that with --vfr-interpolate (API: interpolate_vfr), or leave the frame rate alone"));
+            }
+
+            cleanup.Insert(0, $"fps=fps={source}:round=near");
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the variable-frame-rate source was put on a constant {source.PerSecond:0.###} fps grid before interpolation"));
+        }
+
+        return new FrameRateConverter(source, target);
     }
 
     private static void Validate(UpscaleRequest request)
@@ -150,6 +186,21 @@ internal static class OutputPlanner
         if (request.MaxFps is { } fps && (!double.IsFinite(fps) || fps <= 0 || fps > 1000))
         {
             throw Invalid("max fps must be a positive number");
+        }
+
+        if (request.TargetFps is { } target && (!double.IsFinite(target) || target < 1 || target > 240))
+        {
+            throw Invalid("the target frame rate (--fps) must be between 1 and 240");
+        }
+
+        if (request.TargetFps is not null && request.MaxFps is not null)
+        {
+            throw Invalid("--fps sets the output frame rate exactly; it cannot be combined with --max-fps");
+        }
+
+        if (request.InterpolateVfr && request.TargetFps is null)
+        {
+            throw Invalid("--vfr-interpolate needs --fps");
         }
 
         if (request.Denoise is < 0 or > 3 || request.FilmGrain is < 0 or > 100)

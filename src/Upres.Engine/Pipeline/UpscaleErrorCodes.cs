@@ -39,6 +39,13 @@ public static class UpscaleErrorCodes
     /// A segment of a split video did not decode to the frames the timeline promised (so it is never joined).
     public const string SegmentMismatch = "segment_mismatch";
 
+    /// Interpolation was asked of a variable-frame-rate source without the opt-in (--vfr-interpolate).
+    public const string VariableFrameRate = "variable_frame_rate";
+
+    /// The request cannot be cut into frame-range segments (interpolation works on the output's
+    /// timeline, not the source's frames): run it whole.
+    public const string NotSegmentable = "not_segmentable";
+
     public static IReadOnlyDictionary<string, UpscaleErrorKind> Kinds { get; } = new Dictionary<string, UpscaleErrorKind>(StringComparer.Ordinal)
     {
         [InputNotFound] = UpscaleErrorKind.InputRefused,
@@ -49,6 +56,8 @@ public static class UpscaleErrorCodes
         [NoFrames] = UpscaleErrorKind.InputRefused,
         [FramesExceedDeclared] = UpscaleErrorKind.InputRefused,
         [InvalidRequest] = UpscaleErrorKind.BadOptions,
+        [VariableFrameRate] = UpscaleErrorKind.BadOptions,
+        [NotSegmentable] = UpscaleErrorKind.BadOptions,
         [InvalidSize] = UpscaleErrorKind.BadOptions,
         [UnknownModel] = UpscaleErrorKind.BadOptions,
         [UnknownAlgorithm] = UpscaleErrorKind.BadOptions,

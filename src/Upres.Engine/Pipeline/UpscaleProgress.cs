@@ -16,4 +16,10 @@ public sealed record UpscaleResult(string OutputPath, long Frames, TimeSpan Dura
 
     /// Frames that repeated the frame before them closely enough to reuse its output (HeldFramePolicy).
     public long HeldFrames { get; init; }
+
+    /// With a target frame rate: frames the interpolation model made.
+    public long InterpolatedFrames { get; init; }
+
+    /// With a target frame rate: scene cuts where a frame was repeated instead of interpolated.
+    public long SceneCuts { get; init; }
 }

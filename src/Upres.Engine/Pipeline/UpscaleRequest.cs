@@ -27,6 +27,16 @@ public sealed record UpscaleRequest
     public long? DurationMs { get; init; }
     public double? MaxFps { get; init; }
 
+    /// Interpolate (RIFE) to this frame rate before upscaling: 2x, 2.5x, 24 -> 60, or down. The
+    /// duration is kept exactly (round(duration x fps) frames), and a scene cut repeats the nearer
+    /// frame instead of blending two shots. Null keeps the source's own frames.
+    public double? TargetFps { get; init; }
+
+    /// With TargetFps: interpolate a variable-frame-rate source too, after putting its frames on a
+    /// constant grid at its average rate (a frame is repeated or dropped where the source's times
+    /// stray). Without it such a source is refused with variable_frame_rate.
+    public bool InterpolateVfr { get; init; }
+
     public VideoCodec Codec { get; init; } = VideoCodec.H264;
     /// Null: inferred from the output file's extension.
     public ContainerFormat? Container { get; init; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Upres.Engine.Imaging;
+using Upres.Engine.Interpolation;
 using Upres.Engine.Media;
 
 namespace Upres.Engine.Pipeline;
@@ -14,12 +15,16 @@ public sealed class VideoUpscaler : IVideoUpscaler
     private readonly Func<UpscaleRequest, IFrameUpscaler> _frameUpscalerFactory;
     private readonly IMediaProber _prober;
     private readonly VideoUpscalerOptions _options;
+    private readonly Func<UpscaleRequest, IFrameInterpolator>? _interpolatorFactory;
 
-    /// The factory is called once per request (after the input was probed and found usable); the upscaler it
-    /// returns is disposed when the request ends.
-    public VideoUpscaler(Func<UpscaleRequest, IFrameUpscaler> frameUpscalerFactory, IMediaProber? prober = null, VideoUpscalerOptions? options = null)
+    /// The factories are called once per request (after the input was probed and found usable); what they
+    /// return is disposed when the request ends. Without an interpolator factory a TargetFps is refused.
+    public VideoUpscaler(
+        Func<UpscaleRequest, IFrameUpscaler> frameUpscalerFactory, IMediaProber? prober = null, VideoUpscalerOptions? options = null,
+        Func<UpscaleRequest, IFrameInterpolator>? interpolatorFactory = null)
     {
         _frameUpscalerFactory = frameUpscalerFactory;
+        _interpolatorFactory = interpolatorFactory;
         _options = options ?? new VideoUpscalerOptions();
         _prober = prober ?? new FfprobeClient(_options.FfprobePath);
     }
@@ -44,6 +49,8 @@ public sealed class VideoUpscaler : IVideoUpscaler
         }
 
         var warnings = new List<string>(plan.Warnings);
+        using var interpolator = plan.Interpolation is null ? null : CreateInterpolator(request);
+        var stage = interpolator is null ? null : new InterpolationStage(interpolator, plan.Interpolation!);
 
         var output = Path.GetFullPath(request.OutputPath);
         var directory = Path.GetDirectoryName(output) ?? ".";
@@ -55,7 +62,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
             var encoded = Path.Combine(work.FullName, "video.mkv");
             var timestamps = new FrameTimestamps();
             var held = new HeldFrameDetector(request.HeldFrames ?? _options.HeldFrames);
-            var frames = await RunFramePipelineAsync(request, plan, upscaler, held, encoded, timestamps, null, progress, started, cancellationToken)
+            var frames = await RunFramePipelineAsync(request, plan, upscaler, stage, held, encoded, timestamps, null, progress, started, cancellationToken)
                 .ConfigureAwait(false);
             if (frames == 0)
             {
@@ -64,10 +71,24 @@ public sealed class VideoUpscaler : IVideoUpscaler
             }
 
             // With -t the filter graph (and showinfo) may see a few frames past the cut that the output drops.
-            var seconds = timestamps.Seconds.Take((int)frames).ToList();
+            // Interpolated output is on the target rate's own grid from the first frame's time.
+            var seconds = stage is null
+                ? timestamps.Seconds.Take((int)frames).ToList()
+                : OutputGrid(timestamps.Seconds is [var first, ..] ? first : 0, stage, frames);
+            if (stage is not null)
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{stage.SourceFrames} frames at {plan.Interpolation!.Source.PerSecond:0.###} fps became {stage.OutputFrames} at {plan.Interpolation.Target.PerSecond:0.###} fps ({stage.Interpolated} made by {interpolator!.Name}; {stage.SceneCuts} scene cuts repeated a frame instead)"));
+            }
+
             var result = await FinishAsync(request, plan, info, encoded, seconds, frames, warnings, work.FullName, output, cancellationToken)
                 .ConfigureAwait(false);
-            return result with { HeldFrames = held.Held };
+            return result with
+            {
+                HeldFrames = held.Held,
+                InterpolatedFrames = stage?.Interpolated ?? 0,
+                SceneCuts = stage?.SceneCuts ?? 0,
+            };
         }
         finally
         {
@@ -79,6 +100,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
     /// pixel work (the frame-rate cap and the trim applied as in UpscaleAsync).
     public async Task<FrameTimeline> ReadTimelineAsync(UpscaleRequest request, CancellationToken cancellationToken)
     {
+        RefuseSegments(request);
         var info = await ProbeVideoAsync(request, cancellationToken).ConfigureAwait(false);
         var plan = OutputPlanner.Plan(request, info, 1);
         var timestamps = new FrameTimestamps();
@@ -126,6 +148,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         UpscaleRequest request, FrameTimeline timeline, FrameRange range, string segmentPath,
         IProgress<UpscaleProgress>? progress, CancellationToken cancellationToken)
     {
+        RefuseSegments(request);
         var started = _options.TimeProvider.GetTimestamp();
         var info = await ProbeVideoAsync(request, cancellationToken).ConfigureAwait(false);
         _ = OutputPlanner.Plan(request, info, 1);
@@ -142,7 +165,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             var timestamps = new FrameTimestamps();
             var held = new HeldFrameDetector(request.HeldFrames ?? _options.HeldFrames);
-            var frames = await RunFramePipelineAsync(request, plan, upscaler, held, partial, timestamps, window, progress, started, cancellationToken)
+            var frames = await RunFramePipelineAsync(request, plan, upscaler, null, held, partial, timestamps, window, progress, started, cancellationToken)
                 .ConfigureAwait(false);
             if (frames != range.Count)
             {
@@ -172,6 +195,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
     public async Task<UpscaleResult> JoinSegmentsAsync(
         UpscaleRequest request, FrameTimeline timeline, IReadOnlyList<VideoSegment> segments, CancellationToken cancellationToken)
     {
+        RefuseSegments(request);
         var ordered = segments.OrderBy(s => s.Range.First).ToList();
         var next = 0;
         foreach (var segment in ordered)
@@ -284,6 +308,41 @@ public sealed class VideoUpscaler : IVideoUpscaler
         }
     }
 
+    /// Segments are frame ranges of the source; an interpolated output's frames are not, and an
+    /// in-between frame at a seam needs both neighbours: such a request runs whole.
+    private static void RefuseSegments(UpscaleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.TargetFps is not null)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.NotSegmentable,
+                "a request that interpolates to another frame rate runs whole: it cannot be cut into segments of source frames");
+        }
+    }
+
+    private static List<double> OutputGrid(double first, InterpolationStage stage, long frames)
+    {
+        var rate = stage.Converter.Target;
+        return [.. Enumerable.Range(0, (int)frames).Select(j => first + ((double)j * rate.Denominator / rate.Numerator))];
+    }
+
+    private IFrameInterpolator CreateInterpolator(UpscaleRequest request)
+    {
+        if (_interpolatorFactory is null)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, "this pipeline has no frame interpolator; a target frame rate cannot be met");
+        }
+
+        try
+        {
+            return _interpolatorFactory(request);
+        }
+        catch (Exception e) when (e is not UpscaleException and not OperationCanceledException)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, $"could not create the frame interpolator: {e.Message}", e);
+        }
+    }
+
     private static void DeleteWorkFolder(DirectoryInfo work)
     {
         try
@@ -308,7 +367,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
     }
 
     private async Task<long> RunFramePipelineAsync(
-        UpscaleRequest request, OutputPlan plan, IFrameUpscaler upscaler, HeldFrameDetector held, string encodedPath, FrameTimestamps timestamps,
+        UpscaleRequest request, OutputPlan plan, IFrameUpscaler upscaler, InterpolationStage? stage, HeldFrameDetector held, string encodedPath, FrameTimestamps timestamps,
         SegmentWindow? window, IProgress<UpscaleProgress>? progress, long started, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -345,6 +404,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
         var channelOptions = new BoundedChannelOptions(_options.ChannelCapacity) { SingleReader = true, SingleWriter = true };
         var decoded = Channel.CreateBounded<PlanarImage>(channelOptions);
+        var retimed = stage is null ? decoded : Channel.CreateBounded<PlanarImage>(channelOptions);
         var upscaled = Channel.CreateBounded<PlanarImage>(channelOptions);
         long framesDone = 0;
 
@@ -352,7 +412,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             try
             {
-                await DecodeAsync(decoder, plan, window?.ExpectedSeconds.Count, window is null ? request.FrameLimit : null, decoded.Writer, token).ConfigureAwait(false);
+                await DecodeAsync(decoder, plan, window?.ExpectedSeconds.Count, window is null ? plan.DecodeFrameLimit : null, decoded.Writer, token).ConfigureAwait(false);
                 decoded.Writer.Complete();
             }
             catch (Exception e)
@@ -362,11 +422,32 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 throw;
             }
         }, CancellationToken.None);
+        var interpolate = stage is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            try
+            {
+                await stage.RunAsync(decoded.Reader, retimed.Writer, token).ConfigureAwait(false);
+                retimed.Writer.Complete();
+            }
+            catch (Exception e) when (e is not UpscaleException and not OperationCanceledException and not ChannelClosedException)
+            {
+                var failure = new UpscaleException(UpscaleErrorCodes.UpscalerFailed, $"frame interpolation failed: {e.Message}", e);
+                retimed.Writer.TryComplete(failure);
+                Fail(failure);
+                throw failure;
+            }
+            catch (Exception e)
+            {
+                retimed.Writer.TryComplete(e);
+                Fail(e);
+                throw;
+            }
+        }, CancellationToken.None);
         var infer = Task.Run(async () =>
         {
             try
             {
-                await InferAsync(upscaler, plan, held, decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
+                await InferAsync(upscaler, plan, held, retimed.Reader, upscaled.Writer, token).ConfigureAwait(false);
                 upscaled.Writer.Complete();
             }
             catch (Exception e)
@@ -393,7 +474,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
         try
         {
-            await Task.WhenAll(decode, infer, encode).ConfigureAwait(false);
+            await Task.WhenAll(decode, interpolate, infer, encode).ConfigureAwait(false);
         }
         catch (Exception)
         {

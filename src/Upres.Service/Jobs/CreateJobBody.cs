@@ -16,6 +16,8 @@ public sealed record CreateJobBody
     public FitMode? Fit { get; init; }
     public TrimBody? Trim { get; init; }
     public double? MaxFps { get; init; }
+    public double? Fps { get; init; }
+    public bool? InterpolateVfr { get; init; }
     public VideoCodec? Codec { get; init; }
     public ContainerFormat? Container { get; init; }
     public int? Crf { get; init; }
@@ -46,6 +48,8 @@ public sealed record CreateJobBody
         StartMs = Trim?.StartMs,
         DurationMs = Trim?.DurationMs,
         MaxFps = MaxFps,
+        Fps = Fps,
+        InterpolateVfr = InterpolateVfr ?? false,
         Codec = Codec ?? VideoCodec.H264,
         Container = Container ?? ContainerFormat.Mp4,
         Crf = Crf,

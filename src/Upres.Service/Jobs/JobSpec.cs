@@ -30,6 +30,14 @@ public sealed record JobSpec
     public long? DurationMs { get; init; }
     public double? MaxFps { get; init; }
 
+    /// Interpolate (RIFE) to exactly this frame rate before upscaling; the output has
+    /// round(duration x Fps) frames and is priced at that rate. Null keeps the source's frames.
+    public double? Fps { get; init; }
+
+    /// With Fps: interpolate a variable-frame-rate source too (first put on a constant grid at its
+    /// average rate); without it such a source is refused with variable_frame_rate.
+    public bool InterpolateVfr { get; init; }
+
     /// A short clip of at most PreviewMs from StartMs.
     public bool Preview { get; init; }
 
@@ -86,6 +94,8 @@ public sealed record JobSpec
             StartMs = start,
             DurationMs = duration,
             MaxFps = MaxFps,
+            TargetFps = Fps,
+            InterpolateVfr = InterpolateVfr,
             Codec = Codec,
             Container = Container,
             Crf = Crf,

@@ -22,6 +22,9 @@ public static class JobSpecValidator
         Require(spec.StartMs is null or >= 0, "'trim.start_ms' may not be negative.");
         Require(spec.DurationMs is null or > 0, "'trim.duration_ms' must be positive.");
         Require(spec.MaxFps is null or > 0 and <= 240, "'max_fps' must be between 0 and 240.");
+        Require(spec.Fps is null or >= 1 and <= 240, "'fps' must be between 1 and 240.");
+        Require(spec.Fps is null || spec.MaxFps is null, "'fps' sets the output frame rate exactly; leave out 'max_fps'.");
+        Require(!spec.InterpolateVfr || spec.Fps is not null, "'interpolate_vfr' needs 'fps'.");
         Require(spec.Crf is null or >= 0 and <= 63, "'crf' must be between 0 and 63.");
         Require(spec.BitrateKbps is null or > 0 and <= 500_000, "'bitrate_kbps' is out of range.");
         Require(spec.Denoise is >= 0 and <= 3, "'denoise' must be 0..3.");

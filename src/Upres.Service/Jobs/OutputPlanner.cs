@@ -45,7 +45,12 @@ public static class OutputPlanner
         }
 
         var sourceFps = video.FrameRate > 0 ? video.FrameRate : 25;
-        var fps = spec.MaxFps is > 0 ? Math.Min(sourceFps, spec.MaxFps.Value) : sourceFps;
+        var fps = spec.Fps is > 0 ? spec.Fps.Value : spec.MaxFps is > 0 ? Math.Min(sourceFps, spec.MaxFps.Value) : sourceFps;
+        if (spec.Fps is not null && video.IsVariableFrameRate && !spec.InterpolateVfr)
+        {
+            throw new ServiceException(Errors.VariableFrameRate(
+                $"The input has a variable frame rate (average {sourceFps:0.###} fps, stream rate {video.StreamFrameRate ?? "unknown"}). Interpolating it first puts its frames on a constant {sourceFps:0.###} fps grid, repeating or dropping frames where the times stray; send \"interpolate_vfr\": true to accept that, or leave out 'fps'."));
+        }
 
         var (start, duration) = spec.EffectiveTrim();
         var total = probe.Duration;

@@ -28,6 +28,9 @@ public static class Errors
 
     public static ServiceError UnsupportedMedia(string detail) => new("unsupported_media", StatusCodes.Status422UnprocessableEntity, "The input is not a supported video.", detail);
 
+    public static ServiceError VariableFrameRate(string detail) => new("variable_frame_rate", StatusCodes.Status422UnprocessableEntity,
+        "The input has a variable frame rate; interpolation needs the opt-in.", detail);
+
     public static ServiceError MediaLimit(string detail) => new("media_limit_exceeded", StatusCodes.Status422UnprocessableEntity, "The input exceeds a limit.", detail);
 
     public static ServiceError UrlRefused(string detail) => new("url_refused", StatusCodes.Status422UnprocessableEntity, "The URL may not be fetched.", detail);

@@ -74,6 +74,87 @@ internal sealed class NcnnGraphTranslator
         _graph.AddOutput(_options.OutputName, OnnxElementType.UInt8, 1, -1, -1, 3);
     }
 
+    /// RIFE v4's flownet as one graph: input [N,7,H,W] = frame 0 (RGB, 0..1), frame 1, and the
+    /// timestep in channel 6 (only its first pixel is read); output [N,3,H,W], the frame at that
+    /// time. Frames are zero-padded bottom/right to a multiple of 32 and the timestep plane filled
+    /// at the padded size, as rife-ncnn-vulkan does, and the output cropped back.
+    public byte[] TranslateInterpolation(CancellationToken cancellationToken)
+    {
+        const long multiple = 32;
+        var input = _graph.AddInput(_options.InputName, -1, 7, -1, -1);
+        var hw = InputHeightWidth(input);
+        var m = Int64s("multiple", multiple, multiple);
+        var padHw = Node("Mod", [Node("Sub", [m, Node("Mod", [hw, m])]), m]);
+        var pads = Node("Concat", [Int64s("pads_begin", 0, 0, 0, 0, 0, 0), padHw], new OnnxAttribute.Int("axis", 0));
+        var frames = Node("Slice", [input, Int64s("frames_start", 0), Int64s("frames_end", 6), Int64s("frames_axis", 1)]);
+        var padded = Node("Pad", [frames, pads], new OnnxAttribute.String("mode", "constant"));
+        var frame0 = Node("Slice", [padded, Int64s("f0_start", 0), Int64s("f0_end", 3), Int64s("f0_axis", 1)]);
+        var frame1 = Node("Slice", [padded, Int64s("f1_start", 3), Int64s("f1_end", 6), Int64s("f1_axis", 1)]);
+        var paddedShape = Node("Shape", [frame0]);
+        var planeShape = Node("Concat", [Node("Slice", [paddedShape, Int64s("n_start", 0), Int64s("n_end", 1), Int64s("n_axis", 0)]), Int64s("one_channel", 1),
+            Node("Slice", [paddedShape, Int64s("hw_start", 2), Int64s("hw_end", 4), Int64s("hw_axis", 0)])], new OnnxAttribute.Int("axis", 0));
+        var t = Node("Slice", [input, Int64s("t_start", 6, 0, 0), Int64s("t_end", 7, 1, 1), Int64s("t_axes", 1, 2, 3)]);
+        var timestep = Node("Expand", [t, planeShape]);
+        string[] inputs = [frame0, frame1, timestep];
+
+        var next = 0;
+        foreach (var layer in _network.Layers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (layer.Type == "Input")
+            {
+                if (next == inputs.Length)
+                {
+                    throw new NcnnFormatException($"{layer.Name}: an interpolation network has three inputs (frame 0, frame 1, timestep)");
+                }
+
+                Bind(layer.Outputs[0], inputs[next++]);
+                continue;
+            }
+
+            TranslateLayer(layer, string.Empty);
+        }
+
+        if (_weights.Remaining != 0)
+        {
+            throw new NcnnFormatException($"{_weights.Remaining} bytes of the weight file were not used: the layers and the .bin disagree");
+        }
+
+        var result = Node("Slice", [Tensor(FindOutputBlob()), Int64s("crop_start", 0, 0), hw, Int64s("crop_axes", 2, 3)]);
+        _graph.AddNode("Identity", [result], [_options.OutputName]);
+        _graph.AddOutput(_options.OutputName, -1, 3, -1, -1);
+        return _graph.ToModelBytes();
+    }
+
+    /// rife.Warp samples image at (x + flow_x, y + flow_y) bilinearly, clamping to the edge:
+    /// GridSample with corner-aligned coordinates and border padding.
+    private string Warp(NcnnLayer layer)
+    {
+        var image = Tensor(layer.Inputs[0]);
+        var flow = Tensor(layer.Inputs[1]);
+        var hw = Node("Cast", [Node("Slice", [Node("Shape", [flow]), Int64s("hw_start", 2), Int64s("hw_end", 4), Int64s("hw_axis", 0)])], new OnnxAttribute.Int("to", 1));
+        var zero = Floats("zero", 0f, scalar: true);
+        var one = Floats("one", 1f, scalar: true);
+        var height = Node("Gather", [hw, Int64Scalar("h_index", 0)], new OnnxAttribute.Int("axis", 0));
+        var width = Node("Gather", [hw, Int64Scalar("w_index", 1)], new OnnxAttribute.Int("axis", 0));
+        var xs = Node("Reshape", [Node("Range", [zero, width, one]), Int64s("row", 1, 1, 1, -1)]);
+        var ys = Node("Reshape", [Node("Range", [zero, height, one]), Int64s("column", 1, 1, -1, 1)]);
+        var two = Floats("two", 2f, scalar: true);
+        string Normalised(string position, string size) =>
+            Node("Sub", [Node("Mul", [position, Node("Div", [two, Node("Sub", [size, one])])]), one]);
+        var fx = Node("Slice", [flow, Int64s("fx_start", 0), Int64s("fx_end", 1), Int64s("fx_axis", 1)]);
+        var fy = Node("Slice", [flow, Int64s("fy_start", 1), Int64s("fy_end", 2), Int64s("fy_axis", 1)]);
+        var gx = Normalised(Node("Add", [fx, xs]), width);
+        var gy = Normalised(Node("Add", [fy, ys]), height);
+        var grid = Node("Transpose", [Node("Concat", [gx, gy], new OnnxAttribute.Int("axis", 1))], new OnnxAttribute.Ints("perm", [0, 2, 3, 1]));
+        return Node(
+            "GridSample",
+            [image, grid],
+            new OnnxAttribute.String("mode", "bilinear"),
+            new OnnxAttribute.String("padding_mode", "border"),
+            new OnnxAttribute.Int("align_corners", 1));
+    }
+
     private string FindOutputBlob()
     {
         var consumed = _network.Layers.SelectMany(l => l.Inputs).ToHashSet(StringComparer.Ordinal);
@@ -209,6 +290,9 @@ internal sealed class NcnnGraphTranslator
                 break;
             case "Interp":
                 Bind(layer.Outputs[0], Interp(layer));
+                break;
+            case "rife.Warp":
+                Bind(layer.Outputs[0], Warp(layer));
                 break;
             case "BinaryOp":
                 Bind(layer.Outputs[0], BinaryOp(layer));

@@ -15,6 +15,14 @@ public static class NcnnToOnnxConverter
         return translator.Translate(cancellationToken);
     }
 
+    /// A frame interpolation network (RIFE v4): see NcnnGraphTranslator.TranslateInterpolation.
+    public static byte[] ConvertInterpolation(NcnnNetwork network, ReadOnlyMemory<byte> weights, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var translator = new NcnnGraphTranslator(network, new NcnnWeightReader(weights), new ConversionOptions(1, InputFraming.None));
+        return translator.TranslateInterpolation(cancellationToken);
+    }
+
     public static async Task<byte[]> ConvertFilesAsync(string paramPath, string binPath, ConversionOptions options, CancellationToken cancellationToken = default)
     {
         var network = NcnnNetwork.Parse(await File.ReadAllTextAsync(paramPath, cancellationToken).ConfigureAwait(false));

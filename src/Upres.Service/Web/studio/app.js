@@ -244,7 +244,7 @@ function readOptions() {
     content: f.get("content"), model: $("model").value, target: f.get("target"),
     width: $("width").value, height: $("height").value, fit: $("fit").value,
     trimStart: state.source?.duration ? start : 0, trimEnd: state.source?.duration ? end : null,
-    maxFps: $("max-fps").value, denoise: $("denoise").value, deinterlace: $("deinterlace").checked, grain: $("grain").value,
+    frameRate: $("frame-rate").value, interpolateVfr: $("interpolate-vfr").checked, denoise: $("denoise").value, deinterlace: $("deinterlace").checked, grain: $("grain").value,
     format: formatSelect.value, preview: $("preview").checked, extra: state.extra || {},
   };
 }
@@ -254,7 +254,7 @@ function writeOptions(s) {
   if (s.model) $("model").value = s.model;
   (document.querySelector(`input[name=target][value="${s.target}"]`) || document.querySelector("input[name=target]")).checked = true;
   $("width").value = s.width; $("height").value = s.height; $("fit").value = s.fit;
-  $("max-fps").value = s.maxFps; $("denoise").value = String(s.denoise); $("deinterlace").checked = s.deinterlace;
+  $("frame-rate").value = s.frameRate; $("interpolate-vfr").checked = s.interpolateVfr; $("denoise").value = String(s.denoise); $("deinterlace").checked = s.deinterlace;
   $("grain").value = String(s.grain); formatSelect.value = s.format; $("preview").checked = s.preview;
   state.extra = s.extra;
   syncOptionRows();
@@ -464,6 +464,7 @@ function showResult(job) {
     ["Credits charged", credits(job.price)],
     ["File size", bytes(r.size_bytes)],
     ["Model", job.spec.model || "the default for the scale"],
+    ...(job.spec.fps ? [["Interpolated to", `${fps(job.spec.fps)} (RIFE v4.6; scene cuts repeat a frame)`]] : []),
   ];
   $("numbers").replaceChildren(...rows.map(([k, v]) => {
     const d = document.createElement("div"), dt = document.createElement("dt"), dd = document.createElement("dd");

@@ -22,7 +22,7 @@ const CONTENT_PRESET = { "real-world": "real-world", animation: "animation" };
 
 export const defaults = () => ({
   content: "real-world", model: "", target: "2x", width: 1920, height: 1080, fit: "pad",
-  trimStart: 0, trimEnd: null, maxFps: "", denoise: 0, deinterlace: false, grain: 0,
+  trimStart: 0, trimEnd: null, frameRate: "", interpolateVfr: false, denoise: 0, deinterlace: false, grain: 0,
   format: "mp4-h264", preview: false, extra: {},
 });
 
@@ -46,7 +46,13 @@ export function toBody(s, input, source, duration) {
     body.trim = { start_ms: Math.round(start * 1000) };
     if (end != null) body.trim.duration_ms = Math.max(1, Math.round((end - start) * 1000));
   }
-  if (s.maxFps) body.max_fps = +s.maxFps;
+  // "max:30" caps the rate (frames dropped); "fps:60" interpolates to exactly that rate.
+  const [rateKind, rate] = (s.frameRate || "").split(":");
+  if (rateKind === "max" && +rate) body.max_fps = +rate;
+  if (rateKind === "fps" && +rate) {
+    body.fps = +rate;
+    if (s.interpolateVfr) body.interpolate_vfr = true;
+  }
   if (+s.denoise) body.denoise = +s.denoise;
   if (s.deinterlace) body.deinterlace = true;
   if (+s.grain) body.grain = +s.grain;
@@ -72,7 +78,8 @@ export function fromSpec(spec, models) {
   } else s.target = { 3: "3x", 4: "4x" }[spec.scale] || "2x";
   s.trimStart = (spec.start_ms || 0) / 1000;
   s.trimEnd = spec.duration_ms ? s.trimStart + spec.duration_ms / 1000 : null;
-  s.maxFps = spec.max_fps ? String(spec.max_fps) : "";
+  s.frameRate = spec.fps ? `fps:${spec.fps}` : spec.max_fps ? `max:${spec.max_fps}` : "";
+  s.interpolateVfr = !!spec.interpolate_vfr;
   s.denoise = spec.denoise || 0;
   s.deinterlace = !!spec.deinterlace;
   s.grain = spec.film_grain || 0;
