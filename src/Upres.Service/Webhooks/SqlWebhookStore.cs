@@ -38,7 +38,10 @@ public sealed class SqlWebhookStore(IUpresDatabase db, TimeProvider clock) : IWe
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await db.BeginWriteAsync(c, cancellationToken);
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"UPDATE webhook_outbox SET sending_until = @until WHERE id = @messageId AND id IN (SELECT o.id FROM webhook_outbox o WHERE o.id = @messageId AND {Sendable}) RETURNING *",
+            // The conditions sit on the updated row itself: on PostgreSQL a second dispatcher that waited
+            // on this row's lock re-checks them against the claimed version and takes nothing (a
+            // subquery would still answer from its old snapshot).
+            $"UPDATE webhook_outbox AS o SET sending_until = @until WHERE o.id = @messageId AND {Sendable} RETURNING *",
             new { messageId, now, until = now + (long)hold.TotalMilliseconds }, tx, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
         return row?.ToMessage();
