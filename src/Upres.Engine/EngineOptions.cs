@@ -1,3 +1,4 @@
+using Upres.Engine.Media;
 using Upres.Engine.Pipeline;
 
 namespace Upres.Engine;
@@ -18,4 +19,9 @@ public sealed record EngineOptions
 
     /// Held frames (a repeat of the frame before reuses its output) for requests that do not say.
     public HeldFramePolicy HeldFrames { get; init; } = HeldFramePolicy.Default;
+
+    /// The demuxers an input's first probe may choose when the request does not name one
+    /// (UpscaleRequest.InputFormat): Demuxers.Local for a user's own files, Demuxers.SelfContained
+    /// for a service that reads strangers' uploads.
+    public string InputFormats { get; init; } = Demuxers.Local;
 }

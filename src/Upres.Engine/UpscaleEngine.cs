@@ -23,7 +23,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         Paths = options.Paths ?? UpresPaths.FromEnvironment();
         _models = new ModelStore(Paths);
         _pipelineOptions = new VideoUpscalerOptions { HeldFrames = options.HeldFrames };
-        _prober = new FfprobeClient(_pipelineOptions.FfprobePath);
+        _prober = new FfprobeClient(_pipelineOptions.FfprobePath, formats: options.InputFormats);
     }
 
     public EngineOptions Options { get; }
@@ -125,7 +125,9 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         var scale = request.Scale;
         if (scale is null && (request.Width is not null || request.Height is not null))
         {
-            var info = await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
+            var info = request.InputFormat is { } demuxer
+                ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
+                : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
             var video = info.Video ?? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
                 $"'{Path.GetFileName(request.InputPath)}' has no video stream");
             var ratio = Math.Max(

@@ -27,6 +27,20 @@ public sealed class UpscaleCommandTests : IDisposable
         Assert.True(File.Exists(output));
     }
 
+    [Fact]
+    public async Task Fps_interpolates_to_the_rate_and_says_how_many_frames_it_made()
+    {
+        var input = await ClipAsync();
+        var output = Path.Combine(_dir, "out50.mp4");
+
+        var result = await UpresCommand.RunAsync("upscale", input, output, "--fps", "50");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("wrote " + output + ": 96x64, 20 frames", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("50 fps", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("interpolated: 9 frames made by RIFE; 0 scene cuts", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(2, "invalid_size", "upscale", "IN", "OUT.mp4", "--size", "7x7")]
     [InlineData(2, "unknown_model", "upscale", "IN", "OUT.mp4", "--model", "nope")]
@@ -39,13 +53,20 @@ public sealed class UpscaleCommandTests : IDisposable
     [InlineData(2, "unknown_algorithm", "bench", "--algorithm", "fft", "--models-only")]
     [InlineData(2, "invalid_hold_threshold", "upscale", "IN", "OUT.mp4", "--hold-threshold", "10")]
     [InlineData(2, "invalid_hold_threshold", "bench", "--held", "--hold-threshold", "10")]
+    [InlineData(2, "invalid_request", "upscale", "IN", "OUT.mp4", "--fps", "60", "--max-fps", "30")]
+    [InlineData(2, "invalid_request", "upscale", "IN", "OUT.mp4", "--vfr-interpolate")]
+    [InlineData(2, "variable_frame_rate", "upscale", "VFR", "OUT.mp4", "--fps", "60")]
     public async Task Bad_requests_exit_with_a_documented_code_and_say_why(int exitCode, string code, params string[] args)
     {
         var input = await ClipAsync();
         var audio = await UpresCommand.MakeClipAsync(_dir, "audio.m4a", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0.5", "-c:a", "aac");
+        // 25 fps frames with a 0.3 s gap: the stream says 25 fps, the average is lower.
+        var vfr = args.Contains("VFR") ? await UpresCommand.MakeClipAsync(_dir, "vfr.mp4", "-f", "lavfi", "-i", "testsrc2=size=48x32:rate=25", "-frames:v", "10",
+            "-vf", "setpts='PTS+gte(N\\,5)*0.3/TB'", "-fps_mode", "passthrough", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p") : null;
         var resolved = args.Select(a => a switch
         {
             "IN" => input,
+            "VFR" => vfr!,
             "AUDIO" => audio,
             "MISSING" => Path.Combine(_dir, "missing.mp4"),
             _ when a.StartsWith("OUT", StringComparison.Ordinal) => Path.Combine(_dir, a),

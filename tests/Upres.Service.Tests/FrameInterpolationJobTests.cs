@@ -10,7 +10,7 @@ public sealed class FrameInterpolationJobTests : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0" });
+    public async Task InitializeAsync() => _server = await UpresTestServer.StartAsync(new Dictionary<string, string?>());
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -30,6 +30,29 @@ public sealed class FrameInterpolationJobTests : IAsyncLifetime
         Assert.True((long)interpolated["price"]! > (long)plain["price"]!, $"{interpolated} vs {plain}");
         Assert.Equal(120, (long)interpolated["output"]!["frames"]!);
         Assert.Equal(60, (double)interpolated["output"]!["frame_rate"]!);
+    }
+
+    [Fact]
+    public async Task An_interpolated_job_runs_to_the_planned_frames_and_rate_with_its_audio_and_is_charged_its_quote()
+    {
+        var (_, client, _) = await _server.CreateAccountAsync(credits: 50);
+        var upload = await client.UploadIdAsync(Clips.Tiny(seconds: 1));
+        var created = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, scale = 2, fps = 10 })).ReadObjectAsync();
+
+        var job = await client.JobFinishedAsync((string)created["id"]!);
+
+        Assert.True((string)job["status"]! == "completed", job.ToJsonString());
+        Assert.Equal(10, (long)job["output"]!["frames"]!);
+        Assert.Equal(10, (double)job["result"]!["frame_rate"]!, 1);
+        Assert.InRange((double)job["result"]!["duration_seconds"]!, 0.9, 1.2);
+        using var anonymous = new HttpClient();
+        var path = Path.Combine(_server.DataDirectory, "interpolated.mp4");
+        await File.WriteAllBytesAsync(path, await anonymous.GetByteArrayAsync((string)job["result"]!["url"]!));
+        var probe = Clips.Probe(path);
+        Assert.Equal((256, 256, 10.0), (probe.Width, probe.Height, Math.Round(probe.Fps, 1)));
+        Assert.True(probe.Audio);
+        var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
+        Assert.Equal(50 - (long)created["price"]!, (long)me["account"]!["balance"]!);
     }
 
     [Fact]

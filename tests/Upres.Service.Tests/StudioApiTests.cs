@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Upres.Engine.Media;
 using Upres.Service.Previews;
 using Upres.Service.Tests.Infrastructure;
 
@@ -62,8 +63,9 @@ public sealed class StudioApiTests : IAsyncLifetime
         var inputPng = await input.Content.ReadAsByteArrayAsync();
         Assert.Equal((128, 128), PngSize(inputPng));
         // at=0 on the result's timeline is 0.4 s into the input (the trim start).
-        var expected = await new FrameRenderer().StillAsync(clip, TimeSpan.FromMilliseconds(400), CancellationToken.None);
-        var start = await new FrameRenderer().StillAsync(clip, TimeSpan.Zero, CancellationToken.None);
+        var frames = new FrameRenderer(new FfprobeClient(), new FfmpegTools());
+        var expected = await frames.StillAsync(clip, TimeSpan.FromMilliseconds(400), CancellationToken.None);
+        var start = await frames.StillAsync(clip, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(expected, inputPng);
         Assert.NotEqual(start, inputPng);
 

@@ -107,6 +107,7 @@ public sealed class UntrustedInputTests : IAsyncLifetime
     {
         { "playlist", "unsupported_media" },
         { "playlist-as-mp4", "unsupported_media" },
+        { "playlist-behind-id3", "unsupported_media" },
         { "concat", "unsupported_media" },
         { "text", "unsupported_media" },
         { "random-bytes", "unsupported_media" },
@@ -131,6 +132,14 @@ public sealed class UntrustedInputTests : IAsyncLifetime
             case "playlist":
             case "playlist-as-mp4":
                 await File.WriteAllTextAsync(path, $"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile://{Clips.Small()}\n#EXTINF:1,\n{secret}\n#EXT-X-ENDLIST\n");
+                break;
+            case "playlist-behind-id3":
+                // ffmpeg's format detection skips an ID3 tag, so this is an HLS playlist to it but not to a sniff
+                // of the first bytes; it is also a valid MPEG-TS (the clip's own bytes follow the playlist).
+                var ts = Clips.Make("own.ts", ["-f", "lavfi", "-i", "testsrc2=size=160x128:rate=10", "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mpegts"]);
+                byte[] id3 = [(byte)'I', (byte)'D', (byte)'3', 4, 0, 0, 0, 0, 0, 16, .. new byte[16]];
+                var playlist = System.Text.Encoding.ASCII.GetBytes($"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n{Clips.Small()}\n#EXT-X-ENDLIST\n");
+                await File.WriteAllBytesAsync(path, [.. id3, .. playlist, .. await File.ReadAllBytesAsync(ts)]);
                 break;
             case "concat":
                 await File.WriteAllTextAsync(path, $"ffconcat version 1.0\nfile '{Clips.Small()}'\nfile '{secret}'\n");

@@ -22,10 +22,11 @@ internal static class BenchCommand
         var algorithms = new Option<string[]>("--algorithm") { Description = $"Engine convolution algorithms to time (repeatable: {string.Join(", ", AlgorithmNames)}, or all; default: the default one and direct)", AllowMultipleArgumentsPerToken = false };
         var held = new Option<bool>("--held") { Description = "Only the held-frame figures: each --clip (default: the animation clips in ../shared/testdata) upscaled x2 with and without reusing repeated frames" };
         var holdThreshold = new Option<double?>("--hold-threshold") { Description = $"With --held: the match threshold in dB (default {HeldFramePolicy.DefaultThresholdDb})" };
+        var interpolationOnly = new Option<bool>("--interpolation") { Description = "Only the frame interpolation figure (RIFE at --input, 3 in-between frames)" };
         var modelsOnly = new Option<bool>("--models-only") { Description = "Only the peak and the model table: skip the 4K memory and pipeline figures" };
         var command = new Command("bench", "Measure this machine's FP32 peak, each model's speed against it, the pipeline, and memory at 4K")
         {
-            clip, frames, noReference, models, input, threads, bands, algorithms, held, holdThreshold, modelsOnly,
+            clip, frames, noReference, models, input, threads, bands, algorithms, held, holdThreshold, modelsOnly, interpolationOnly,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +53,12 @@ internal static class BenchCommand
             if (parse.GetValue(held))
             {
                 return await HeldAsync(engine, parse.GetValue(clip), parse.GetValue(frames), parse.GetValue(holdThreshold), cancellationToken);
+            }
+
+            if (parse.GetValue(interpolationOnly))
+            {
+                await InterpolationAsync(paths, width, height, cancellationToken);
+                return ExitCodes.Ok;
             }
 
             if (!only)
@@ -99,16 +106,7 @@ internal static class BenchCommand
                 return ExitCodes.Ok;
             }
 
-            if (File.Exists(RifeModel.Source.BinFile(paths)))
-            {
-                var interpolation = await InterpolationBenchmark.RunAsync(paths, width, height, 3, cancellationToken);
-                Console.WriteLine(string.Create(inv,
-                    $"interpolation: {RifeModel.Name} {interpolation.Width}x{interpolation.Height}: {interpolation.MsPerFrame:0} ms per in-between frame = {interpolation.FramesPerSecond:0.00} fps (ONNX Runtime, {Environment.ProcessorCount} threads)"));
-            }
-            else
-            {
-                Console.WriteLine($"interpolation: skipped ({RifeModel.Source.BinFile(paths)} is missing: run ./upres once)");
-            }
+            await InterpolationAsync(paths, width, height, cancellationToken);
 
             var clipPath = parse.GetValue(clip)?.FirstOrDefault()?.FullName ?? DefaultClip();
             if (clipPath is null)
@@ -205,4 +203,18 @@ internal static class BenchCommand
     // rendered 1080p rotate-buck-bunny.mp4, takes --clip and a few --frames.
     private static IEnumerable<string> AnimationClips() =>
         new[] { DefaultClip() }.OfType<string>();
+
+    private static async Task InterpolationAsync(UpresPaths paths, int width, int height, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(RifeModel.Source.BinFile(paths)))
+        {
+            Console.WriteLine($"interpolation: skipped ({RifeModel.Source.BinFile(paths)} is missing: run ./upres once)");
+            return;
+        }
+
+        var interpolation = await InterpolationBenchmark.RunAsync(paths, width, height, 3, cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"interpolation: {RifeModel.Name} {interpolation.Width}x{interpolation.Height}: {interpolation.MsPerFrame:0} ms per in-between frame = {interpolation.FramesPerSecond:0.00} fps (ONNX Runtime, {Environment.ProcessorCount} threads); 30 -> 60 fps makes one per source frame"));
+    }
+
 }

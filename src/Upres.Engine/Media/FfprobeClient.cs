@@ -6,11 +6,58 @@ using Upres.Engine.Pipeline;
 namespace Upres.Engine.Media;
 
 /// ffprobe as JSON into MediaInfo. Every call is bounded by a timeout: a damaged file must not hold a job forever.
-public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSpan? timeout = null) : IMediaProber
+/// The first probe of a file detects its format among `formats` only (Demuxers); every later call is pinned to it.
+public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSpan? timeout = null, string formats = Demuxers.Local) : IMediaProber
 {
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(60);
 
-    public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
+    /// The whitelisted first probe: the demuxer ffmpeg detects for the file, refused unless it is one of `formats`.
+    public async Task<string> DetectDemuxerAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UpscaleException(UpscaleErrorCodes.InputNotFound, $"input file not found: {path}");
+        }
+
+        string json;
+        try
+        {
+            json = await RunAsync(
+                ["-v", "error", "-protocol_whitelist", "file", "-format_whitelist", formats,
+                 "-show_entries", "format=format_name", "-of", "json", "-i", "file:" + Path.GetFullPath(path)],
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpscaleException e) when (e.InnerException is ProcessFailedException failed
+            && failed.StderrTail.Any(line => line.Contains("not on whitelist", StringComparison.Ordinal)))
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UnsupportedInputFormat,
+                $"the input is not one of the containers Upres reads ({string.Join(" ", failed.StderrTail.TakeLast(2))})", e);
+        }
+
+        string? formatName;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            formatName = document.RootElement.TryGetProperty("format", out var format) && format.TryGetProperty("format_name", out var name)
+                ? name.GetString()
+                : null;
+        }
+        catch (JsonException e)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.ProbeFailed, $"ffprobe gave unreadable output for {path}", e);
+        }
+
+        return string.IsNullOrEmpty(formatName)
+            ? throw new UpscaleException(UpscaleErrorCodes.UnreadableInput, $"ffprobe could not tell the format of {path}")
+            : Demuxers.NameOf(formatName);
+    }
+
+    /// The first probe, then the full probe pinned to the demuxer it chose.
+    public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken) =>
+        await ProbeAsync(path, await DetectDemuxerAsync(path, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// The full probe of a file whose first probe chose `demuxer`.
+    public async Task<MediaInfo> ProbeAsync(string path, string demuxer, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -18,7 +65,7 @@ public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSp
         }
 
         var json = await RunAsync(
-            ["-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", "--", path],
+            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", .. Demuxers.Input(path, demuxer)],
             cancellationToken).ConfigureAwait(false);
         MediaInfo info;
         try
@@ -39,11 +86,11 @@ public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSp
     }
 
     /// Counts a stream's frames by reading packets (no decode) when the container does not say.
-    public async Task<long?> CountFramesAsync(string path, int streamIndex, CancellationToken cancellationToken)
+    public async Task<long?> CountFramesAsync(string path, string demuxer, int streamIndex, CancellationToken cancellationToken)
     {
         var output = await RunAsync(
             ["-v", "error", "-count_packets", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
-             "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", "-protocol_whitelist", "file", "--", path],
+             "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", .. Demuxers.Input(path, demuxer)],
             cancellationToken).ConfigureAwait(false);
         return long.TryParse(output.Trim().TrimEnd(','), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
     }

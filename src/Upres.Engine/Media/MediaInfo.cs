@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Upres.Engine.Media;
 
 /// What ffprobe says about a file, reduced to what Upres decides on.
@@ -16,6 +18,10 @@ public sealed record MediaInfo(
 
     /// The container's start time; streams may start later (edit lists, transport streams).
     public TimeSpan StartTime { get; init; }
+
+    /// The demuxer this file was probed with; every later ffmpeg call on it is pinned to it (Demuxers).
+    [JsonIgnore]
+    public string Demuxer => Demuxers.NameOf(FormatName);
 }
 
 public enum StreamKind { Video, Audio, Subtitle, Data, Attachment }

@@ -1,4 +1,5 @@
 using Upres.Engine.Interpolation;
+using Upres.Engine.Media;
 
 namespace Upres.Engine.Pipeline;
 
@@ -8,6 +9,9 @@ internal sealed record OutputPlan
     public required ContainerFormat Container { get; init; }
     public required VideoCodec Codec { get; init; }
     public required int VideoStreamIndex { get; init; }
+
+    /// The demuxer the input's first probe chose; every ffmpeg call on the input is pinned to it.
+    public required string InputFormat { get; init; }
 
     /// Frames as they come out of the decoder (after rotation and deinterlace), what the model sees.
     public required int DecodedWidth { get; init; }

@@ -50,7 +50,9 @@ internal static class OutputPlanner
         var (outWidth, outHeight, sizeFilters) = TargetSize(request, decodedWidth * modelScale, decodedHeight * modelScale, decodedWidth, decodedHeight);
         var (matrix, range) = Colour(video, decodedHeight);
 
-        var field = new List<string>();
+        // The classical filter comes first, on the frames as decoded: what a separate pass over the
+        // source used to do, without that pass's second lossy encode.
+        var field = new List<string>(FfmpegArguments.Graph(request.Filter));
         if (request.Deinterlace)
         {
             field.Add("bwdif=mode=send_frame:parity=auto:deint=all");
@@ -114,6 +116,7 @@ internal static class OutputPlanner
             Container = container,
             Codec = request.Codec,
             VideoStreamIndex = video.Index,
+            InputFormat = info.Demuxer,
             DecodedWidth = decodedWidth,
             DecodedHeight = decodedHeight,
             ModelScale = modelScale,

@@ -1,3 +1,5 @@
+using Upres.Engine.Media;
+
 namespace Upres.Engine.Pipeline;
 
 /// Where one segment's decoder starts and cuts, in seconds on the source's own clock (see FfmpegArguments.SegmentDecode).

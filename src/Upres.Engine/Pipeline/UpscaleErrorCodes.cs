@@ -9,6 +9,9 @@ public static class UpscaleErrorCodes
     public const string ProbeFailed = "probe_failed";
     public const string ProbeTimeout = "probe_timeout";
     public const string NoVideoStream = "no_video_stream";
+
+    /// The input's first probe found a format outside the accepted demuxers (a playlist, a script, an image sequence).
+    public const string UnsupportedInputFormat = "unsupported_input_format";
     public const string NoFrames = "no_frames";
     public const string InvalidRequest = "invalid_request";
     public const string InvalidSize = "invalid_size";
@@ -53,6 +56,7 @@ public static class UpscaleErrorCodes
         [ProbeFailed] = UpscaleErrorKind.InputRefused,
         [ProbeTimeout] = UpscaleErrorKind.InputRefused,
         [NoVideoStream] = UpscaleErrorKind.InputRefused,
+        [UnsupportedInputFormat] = UpscaleErrorKind.InputRefused,
         [NoFrames] = UpscaleErrorKind.InputRefused,
         [FramesExceedDeclared] = UpscaleErrorKind.InputRefused,
         [InvalidRequest] = UpscaleErrorKind.BadOptions,

@@ -12,6 +12,11 @@ public sealed record UpscaleRequest
     public required string InputPath { get; init; }
     public required string OutputPath { get; init; }
 
+    /// The demuxer (ffmpeg -f name, MediaInfo.Demuxer) the caller's first probe of the input chose;
+    /// every probe and ffmpeg run on the input is pinned to it. Null: the engine's own first probe
+    /// chooses among the accepted demuxers (EngineOptions.InputFormats).
+    public string? InputFormat { get; init; }
+
     /// Catalog name; null picks the catalog default for the scale.
     public string? Model { get; init; }
 
@@ -45,6 +50,9 @@ public sealed record UpscaleRequest
     public string? Preset { get; init; }
 
     public bool Deinterlace { get; init; }
+
+    /// An ffmpeg enhancement of the decoded frames before super-resolution, in the same pass.
+    public ClassicalFilter Filter { get; init; }
     /// 0 = off; 1..3 = stronger (a denoising model where the catalog has one, else a classical filter).
     public int Denoise { get; init; }
     /// 0 = off; 1..100 strength of synthetic film grain added after SR.

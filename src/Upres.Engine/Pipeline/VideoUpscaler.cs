@@ -42,7 +42,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
             && _prober is FfprobeClient ffprobe)
         {
             // No count in the container (raw streams, some mkv/ts): count packets once so progress has a true total.
-            if (await ffprobe.CountFramesAsync(request.InputPath, info.Video.Index, cancellationToken).ConfigureAwait(false) is > 0 and var counted)
+            if (await ffprobe.CountFramesAsync(request.InputPath, plan.InputFormat, info.Video.Index, cancellationToken).ConfigureAwait(false) is > 0 and var counted)
             {
                 plan = plan with { EstimatedFrames = counted };
             }
@@ -230,7 +230,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
             var encoded = Path.Combine(work.FullName, "video.mkv");
             await RunStepAsync(_options.FfmpegPath, FfmpegArguments.Concat(list, encoded), UpscaleErrorCodes.MuxFailed, "joining the segments",
                 cancellationToken).ConfigureAwait(false);
-            if (_prober is FfprobeClient ffprobe && await ffprobe.CountFramesAsync(encoded, 0, cancellationToken).ConfigureAwait(false) is { } joined
+            if (_prober is FfprobeClient ffprobe && await ffprobe.CountFramesAsync(encoded, "matroska", 0, cancellationToken).ConfigureAwait(false) is { } joined
                 && joined != timeline.Count)
             {
                 throw new UpscaleException(UpscaleErrorCodes.SegmentMismatch, string.Create(CultureInfo.InvariantCulture,
@@ -248,7 +248,9 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
     private async Task<MediaInfo> ProbeVideoAsync(UpscaleRequest request, CancellationToken cancellationToken)
     {
-        var info = await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
+        var info = request.InputFormat is { } demuxer
+            ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
+            : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
         return info.Video is null
             ? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
                 $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)")
@@ -276,7 +278,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
             .ConfigureAwait(false);
         File.Move(partial, output, overwrite: true);
 
-        var result = await _prober.ProbeAsync(output, cancellationToken).ConfigureAwait(false);
+        var result = await _prober.ProbeAsync(output, ContainerRules.MuxerName(plan.Container), cancellationToken).ConfigureAwait(false);
         var outVideo = result.Video!;
         return new UpscaleResult(output, frames, result.Duration, outVideo.Width, outVideo.Height, outVideo.FrameRate)
         {

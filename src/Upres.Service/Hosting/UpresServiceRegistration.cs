@@ -95,9 +95,14 @@ public static class UpresServiceRegistration
         services.TryAddSingleton<IVideoUpscaler>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
-            return UpscaleEngine.Create(new EngineOptions { Threads = o.Threads > 0 ? o.Threads : null, Provider = o.Provider });
+            return UpscaleEngine.Create(new EngineOptions
+            {
+                Threads = o.Threads > 0 ? o.Threads : null,
+                Provider = o.Provider,
+                InputFormats = Demuxers.SelfContained,
+            });
         });
-        services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient());
+        services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient(formats: Demuxers.SelfContained));
 
         services.AddSettings<MediaLimitsOptions>();
         services.AddOptions<PriceTableOptions>().BindConfiguration("UPRES_PRICING");
@@ -112,6 +117,7 @@ public static class UpresServiceRegistration
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<ResultLinks>();
         services.AddSingleton<FrameRenderer>();
+        services.TryAddSingleton(_ => new FfmpegTools());
         services.AddSingleton<UpresMetrics>();
         services.AddSingleton<IUploadStore, SqlUploadStore>();
         services.AddSingleton<UploadReceiver>();

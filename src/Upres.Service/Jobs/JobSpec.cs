@@ -47,6 +47,10 @@ public sealed record JobSpec
     public int? BitrateKbps { get; init; }
 
     public bool Deinterlace { get; init; }
+
+    /// A vendor's classical enhancement (HitPaw's colour and low-light models), run in the one processing pass.
+    public ClassicalFilter Filter { get; init; }
+
     public int Denoise { get; init; }
     public int FilmGrain { get; init; }
 
@@ -101,6 +105,7 @@ public sealed record JobSpec
             Crf = Crf,
             BitrateKbps = BitrateKbps,
             Deinterlace = Deinterlace,
+            Filter = Filter,
             Denoise = Denoise,
             FilmGrain = FilmGrain,
             // The job was priced on these frames: the engine never decodes materially more.

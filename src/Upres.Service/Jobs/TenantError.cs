@@ -21,6 +21,7 @@ public sealed record TenantError(string Code, string Message, string Reference)
         UpscaleErrorCodes.InputNotFound => "The input file is no longer available.",
         UpscaleErrorCodes.UnreadableInput or UpscaleErrorCodes.ProbeFailed or UpscaleErrorCodes.ProbeTimeout => "The input could not be read as a video.",
         UpscaleErrorCodes.NoVideoStream => "The input has no video stream.",
+        UpscaleErrorCodes.UnsupportedInputFormat => "The input is not a video container Upres reads (a playlist or script is refused).",
         UpscaleErrorCodes.NoFrames => "The input's video stream has no frame that could be decoded.",
         UpscaleErrorCodes.DecodeFailed => "The input could not be decoded.",
         UpscaleErrorCodes.UpscalerFailed => "The model failed on a frame of this input.",

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Accounts;
 using Upres.Service.Jobs;
 using Upres.Service.Problems;
@@ -81,7 +82,7 @@ public static class PreviewsApi
         {
             return TypedResults.File(await frames.StillAsync(path, time, ct), "image/png");
         }
-        catch (Exception e) when (e is ProcessFailedException or TimeoutException)
+        catch (Exception e) when (e is ProcessFailedException or TimeoutException or UpscaleException)
         {
             return FrameFailed().ToProblem();
         }
@@ -136,9 +137,9 @@ public static class PreviewsApi
         var probe = JsonSerializer.Deserialize<MediaInfo>(upload.ProbeJson)!;
         try
         {
-            return TypedResults.File(await frames.StripAsync(storage.PathOf(upload.Key), probe.Duration, count, height, ct), "image/jpeg");
+            return TypedResults.File(await frames.StripAsync(storage.PathOf(upload.Key), probe, count, height, ct), "image/jpeg");
         }
-        catch (Exception e) when (e is ProcessFailedException or TimeoutException)
+        catch (Exception e) when (e is ProcessFailedException or TimeoutException or UpscaleException)
         {
             return FrameFailed().ToProblem();
         }

@@ -1,39 +1,39 @@
-using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Problems;
 
 namespace Upres.Service.Security;
 
 /// Hostile-media checks around the engine's prober. A playlist (HLS, DASH), concat script or any
-/// text file could make ffmpeg open other local files or the network; so before the full probe the
-/// file is sniffed and ffprobe'd with a protocol whitelist of `file` and a demuxer whitelist of real
-/// containers only, and afterwards the probe must fit the limits.
+/// text file could make ffmpeg open other local files or the network: the file is sniffed for a
+/// clear early refusal, the prober's first probe detects its format among self-contained containers
+/// only (Demuxers.SelfContained, registered with the prober and the engine), every later probe and
+/// ffmpeg run is pinned to that demuxer (MediaInfo.Demuxer), and the probe must fit the limits.
 public sealed class MediaGuard(IMediaProber prober, IOptions<MediaLimitsOptions> limits)
 {
-    /// Demuxers that read one self-contained file. Everything else (hls, dash, concat, image2,
-    /// lavfi, ...) is refused.
-    public const string FormatWhitelist = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,mxf,ogg,asf";
-
-    private static readonly string[] AllowedFormats = FormatWhitelist.Split(',');
-
     public async Task<MediaInfo> InspectAsync(string path, CancellationToken cancellationToken)
     {
         await SniffAsync(path, cancellationToken);
-        var format = await RestrictedFormatAsync(path, cancellationToken);
-        if (!format.Split(',').Any(f => AllowedFormats.Contains(f, StringComparer.Ordinal)))
-        {
-            throw new ServiceException(Errors.UnsupportedMedia($"The container '{format}' is not accepted."));
-        }
-
         MediaInfo info;
         try
         {
             info = await prober.ProbeAsync(path, cancellationToken);
         }
-        catch (Upres.Engine.Pipeline.UpscaleException e)
+        catch (UpscaleException e) when (e.Code == UpscaleErrorCodes.UnsupportedInputFormat)
+        {
+            throw new ServiceException(Errors.UnsupportedMedia("The container is not accepted: send a video file (MP4, MOV, MKV, WebM, AVI, MPEG-TS, ...), not a playlist or script."));
+        }
+        catch (UpscaleException e) when (e.Code == UpscaleErrorCodes.ProbeTimeout)
+        {
+            throw new ServiceException(Errors.UnsupportedMedia("Probing the input took too long."));
+        }
+        catch (UpscaleException e) when (e.Code is UpscaleErrorCodes.UnreadableInput or UpscaleErrorCodes.ProbeFailed)
+        {
+            throw new ServiceException(Errors.UnsupportedMedia("The file is not a readable video container."));
+        }
+        catch (UpscaleException e)
         {
             throw new ServiceException(Errors.UnsupportedMedia($"{e.Code}: {e.Message}"));
         }
@@ -90,46 +90,5 @@ public sealed class MediaGuard(IMediaProber prober, IOptions<MediaLimitsOptions>
         {
             throw new ServiceException(Errors.UnsupportedMedia("Playlists and concat scripts are not accepted."));
         }
-    }
-
-    private static async Task<string> RestrictedFormatAsync(string path, CancellationToken cancellationToken)
-    {
-        var psi = new ProcessStartInfo("ffprobe")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-v", "error", "-protocol_whitelist", "file", "-format_whitelist", FormatWhitelist,
-                     "-show_entries", "format=format_name", "-of", "json", "--", "file:" + Path.GetFullPath(path) })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("ffprobe did not start");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new ServiceException(Errors.UnsupportedMedia("Probing the input took too long."));
-        }
-
-        var output = await stdout;
-        await stderr;
-        if (process.ExitCode != 0)
-        {
-            throw new ServiceException(Errors.UnsupportedMedia("The file is not a readable video container."));
-        }
-
-        using var doc = JsonDocument.Parse(output);
-        return doc.RootElement.TryGetProperty("format", out var f) && f.TryGetProperty("format_name", out var n) ? n.GetString() ?? "" : "";
     }
 }

@@ -1,12 +1,17 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Upres.Engine.Media;
+using Upres.Service.Dialects;
 using Upres.Service.Tests.Infrastructure;
 
 namespace Upres.Service.Tests.Dialects;
 
 /// HitPaw's documented flow against a real server: export, task query polling, web_hook_url, download.
 [Collection("processing")]
-public sealed class HitPawEndToEndTests : IAsyncLifetime
+public sealed partial class HitPawEndToEndTests : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
     private FileSite _site = null!;
@@ -93,6 +98,63 @@ public sealed class HitPawEndToEndTests : IAsyncLifetime
         var job = await (await native.GetAsync($"/v1/jobs/{jobId}")).ReadObjectAsync();
         Assert.Equal("hitpaw", (string)job["dialect"]!);
     }
+
+    [Fact]
+    public async Task Colour_enhancement_runs_in_the_job_s_one_pass_and_the_create_makes_no_filtered_copy()
+    {
+        var (_, native, key) = await _server.CreateAccountAsync(credits: 100);
+        var videoUrl = _site.Serve(Clips.Small(seconds: 1, width: 256, height: 144, fps: 10), "hp-colour.mp4");
+        var uploads = Path.Combine(_server.DataDirectory, "uploads");
+        var before = Directory.Exists(uploads) ? Directory.GetFiles(uploads).Length : 0;
+
+        var (status, export) = await Export(key, $$"""
+            {"video_url":"{{videoUrl}}","extension":".mp4","model_name":"color-enhancement",
+             "resolution":[512,288],"original_resolution":[256,144]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        // The create stored the fetched file and nothing else: no filtered, re-encoded copy (no ffmpeg run in the request).
+        Assert.Equal(before + 1, Directory.GetFiles(uploads).Length);
+        var enhanced = await native.JobFinishedAsync((string)export["data"]!["job_id"]!);
+        var plain = await (await native.PostAsJsonAsync("/v1/jobs",
+            new { input = new { url = videoUrl }, model = DialectModels.RealWorld, width = 512, height = 288 })).ReadObjectAsync();
+        var unfiltered = await native.JobFinishedAsync((string)plain["id"]!);
+
+        Assert.Equal("completed", (string)enhanced["status"]!);
+        Assert.Equal("completed", (string)unfiltered["status"]!);
+        var psnr = (await PsnrAsync(await DownloadAsync((string)enhanced["result"]!["url"]!), await DownloadAsync((string)unfiltered["result"]!["url"]!))).WorstPlane;
+        // Everything else being equal, the two runs would match far above 40 dB.
+        Assert.True(psnr < 40, $"the colour enhancement changed nothing visible: {psnr:F2} dB (worst plane) against the same job without it");
+    }
+
+    private async Task<string> DownloadAsync(string url)
+    {
+        using var anonymous = new HttpClient();
+        var path = Path.Combine(_server.DataDirectory, $"download-{Guid.NewGuid():N}.mp4");
+        await File.WriteAllBytesAsync(path, await anonymous.GetByteArrayAsync(url));
+        return path;
+    }
+
+    /// ffmpeg's PSNR of two videos: over all planes, and of the plane that differs most.
+    private static async Task<(double Average, double WorstPlane)> PsnrAsync(string a, string b)
+    {
+        Match? last = null;
+        await ProcessRunner.RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", a, "-i", b, "-lavfi", "[0:v][1:v]psnr", "-f", "null", "-"],
+            CancellationToken.None, new ProcessOptions
+            {
+                OnStandardErrorLine = line => last = PsnrLine().Match(line) is { Success: true } m ? m : last,
+            });
+        if (last is null)
+        {
+            throw new InvalidOperationException("ffmpeg printed no PSNR");
+        }
+
+        static double Db(Group g) => g.Value == "inf" ? double.PositiveInfinity : double.Parse(g.Value, CultureInfo.InvariantCulture);
+        return (Db(last.Groups["avg"]), Math.Min(Db(last.Groups["y"]), Math.Min(Db(last.Groups["u"]), Db(last.Groups["v"]))));
+    }
+
+    [GeneratedRegex(@"PSNR y:(?<y>\S+) u:(?<u>\S+) v:(?<v>\S+) average:(?<avg>\S+)")]
+    private static partial Regex PsnrLine();
 
     [Fact]
     public async Task A_v3_client_names_the_model_polls_with_it_and_gets_an_avi_and_its_original_url_back()

@@ -64,19 +64,20 @@ public class KokoonDialectTests
     }
 
     [Fact]
-    public void The_example_maps_to_the_real_world_model_with_denoise_and_exact_size_on_the_trimmed_original()
+    public void The_example_maps_to_the_real_world_model_with_denoise_and_exact_size_trimming_the_original_in_the_one_pass()
     {
         var r = KokoonDialect.Validate(DocumentExample).Value!;
-        var spec = KokoonDialect.ToSpec(r, "trimmed-vid");
+        var spec = KokoonDialect.ToSpec(r, r.Vid);
         var u = spec.ToJobSpec();
 
-        Assert.Equal("trimmed-vid", spec.InputVideoId);
+        Assert.Equal(r.Vid, spec.InputVideoId);
         Assert.Equal(DialectModels.RealWorld, u.Model);
         Assert.Equal((1920, 1080), (u.Width, u.Height));
         Assert.Equal(1, u.Denoise);
-        // The trimmed original already is the range; trimming it again would cut into nothing.
-        Assert.Null(u.StartMs);
-        Assert.Null(u.DurationMs);
+        // use_trim_orig still makes the trimmed original (in_vid), but the job reads the original
+        // with the range as its trim: one lossy generation, not two.
+        Assert.Equal(2000, u.StartMs);
+        Assert.Equal(1000, u.DurationMs);
         Assert.Equal(VideoCodec.H264, u.Codec);
         Assert.Equal(ContainerFormat.Mp4, u.Container);
     }

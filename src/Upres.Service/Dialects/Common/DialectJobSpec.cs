@@ -57,8 +57,7 @@ public sealed record DialectJobSpec
 
     public string? CatalogModel => UseSr ? ModelOverride ?? DialectModels.CatalogName(Family) : null;
 
-    /// The core's normalized request. The classical filter is not part of it: the dialect applies it
-    /// to the input before the job is created (DialectInputs.FilterAsync).
+    /// The core's normalized request; the classical filter runs in the job's one processing pass.
     public JobSpec ToJobSpec() => new()
     {
         Model = CatalogModel,
@@ -75,6 +74,7 @@ public sealed record DialectJobSpec
         Codec = Codec,
         Container = Container,
         Deinterlace = Deinterlace,
+        Filter = Filter,
         Denoise = Denoise,
         FilmGrain = FilmGrain,
     };

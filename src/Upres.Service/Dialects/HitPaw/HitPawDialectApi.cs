@@ -29,10 +29,6 @@ public static class HitPawDialectApi
         var video = probe.Video!;
         DialectFlow.ThrowIf(HitPawDialect.CheckInput(upload.SizeBytes, probe.FormatName, probe.Duration, video.Width, video.Height));
         var spec = HitPawDialect.ToSpec(request, configured);
-        if (spec.Filter != ClassicalFilter.None)
-        {
-            (upload, _) = await inputs.FilterAsync(upload, spec.Filter, ct);
-        }
 
         var created = await jobs.CreateAsync(new NewJob
         {

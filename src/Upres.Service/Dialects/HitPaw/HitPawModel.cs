@@ -1,3 +1,5 @@
+using Upres.Engine.Pipeline;
+
 namespace Upres.Service.Dialects.HitPaw;
 
 /// One row of HitPaw's model table and what Upres runs for it. ApiName is the v3 `model_name`:

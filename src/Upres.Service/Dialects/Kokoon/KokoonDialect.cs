@@ -126,7 +126,6 @@ public static class KokoonDialect
             denoise += 2;
         }
 
-        var trimmedAlready = request.UseTrimOrig;
         return new DialectJobSpec
         {
             Dialect = Name,
@@ -137,8 +136,10 @@ public static class KokoonDialect
             Width = request.Width,
             Height = request.Height,
             Fit = FitMode.Pad,
-            StartMs = trimmedAlready || request.StartPos == 0 ? null : request.StartPos,
-            DurationMs = trimmedAlready || request.Duration == 0 ? null : request.Duration,
+            // With use_trim_orig too: the job reads the original with the range as its trim, rather
+            // than the trimmed copy (a second lossy generation).
+            StartMs = request.StartPos == 0 ? null : request.StartPos,
+            DurationMs = request.Duration == 0 ? null : request.Duration,
             Preview = request.IsPreview,
             Codec = ParseCodec(request.Codec),
             Container = ParseFormat(request.Format),

@@ -111,6 +111,8 @@ public static class KokoonDialectApi
         var (upload, probe) = await inputs.GetAsync(account.Id, request.Vid, ct) ?? throw NotFound(request.Vid);
         DialectFlow.ThrowIf(KokoonDialect.CheckRange(request, probe.Duration));
 
+        // use_trim_orig makes the range a new original video (the task's in_vid); the job itself reads
+        // the original with the range as its trim fields, in one pass.
         var input = upload;
         if (request.UseTrimOrig)
         {
@@ -118,11 +120,11 @@ public static class KokoonDialectApi
             input = await KeepAsync(input, uploads, views, clock, ct);
         }
 
-        var spec = KokoonDialect.ToSpec(request, input.Id, faceModel);
+        var spec = KokoonDialect.ToSpec(request, upload.Id, faceModel);
         var created = await jobs.CreateAsync(new NewJob
         {
             AccountId = account.Id,
-            Input = new JobInput(input.Id, null),
+            Input = new JobInput(upload.Id, null),
             Spec = spec.ToJobSpec(),
             Dialect = KokoonDialect.Name,
             DialectData = DialectJson.Serialize(new KokoonJobData(request.Category, request.TaskType, input.Id, input.FileName)

@@ -48,7 +48,8 @@ public static class KokoonFiles
         return Results.File(storage.PathOf(upload.Key), "application/octet-stream", upload.FileName ?? upload.Id + ".mp4", enableRangeProcessing: true);
     }
 
-    public static async Task<IResult> Thumbnail(string uid, string vid, long? expires, string? sig, ResultLinks links, IUploadStore uploads, StorageRoot storage, CancellationToken ct)
+    public static async Task<IResult> Thumbnail(
+        string uid, string vid, long? expires, string? sig, ResultLinks links, IUploadStore uploads, StorageRoot storage, FfmpegTools ffmpeg, CancellationToken ct)
     {
         var upload = await CheckedAsync(uid, vid, "thumb", expires, sig, links, uploads, storage, ct);
         if (upload is null)
@@ -56,13 +57,13 @@ public static class KokoonFiles
             return Refused();
         }
 
-        var thumb = await EnsureThumbnailAsync(storage.PathOf(upload.Key), upload.ProbeJson, ct);
+        var thumb = await EnsureThumbnailAsync(storage.PathOf(upload.Key), upload.ProbeJson, ffmpeg, ct);
         return Results.File(thumb, "image/jpeg");
     }
 
     /// One JPEG frame 320 pixels wide, made on first request and kept beside the original (the
     /// retention sweep deletes both).
-    public static async Task<string> EnsureThumbnailAsync(string original, string probeJson, CancellationToken ct)
+    public static async Task<string> EnsureThumbnailAsync(string original, string probeJson, FfmpegTools ffmpeg, CancellationToken ct)
     {
         var thumb = original + ThumbnailSuffix;
         if (File.Exists(thumb))
@@ -70,18 +71,12 @@ public static class KokoonFiles
             return thumb;
         }
 
-        var probe = System.Text.Json.JsonSerializer.Deserialize<MediaInfo>(probeJson);
-        var at = Math.Min(1.0, (probe?.Duration.TotalSeconds ?? 0) / 2);
+        var probe = System.Text.Json.JsonSerializer.Deserialize<MediaInfo>(probeJson)!;
+        var at = TimeSpan.FromSeconds(Math.Min(1.0, probe.Duration.TotalSeconds / 2));
         var temp = thumb + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         try
         {
-            await ProcessRunner.RunAsync("ffmpeg",
-            [
-                "-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file",
-                "-ss", at.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
-                "-i", "file:" + original,
-                "-frames:v", "1", "-vf", "scale=320:-2", "-q:v", "4", "-f", "image2", "-c:v", "mjpeg", "file:" + temp,
-            ], ct, new ProcessOptions { Timeout = TimeSpan.FromSeconds(30), CaptureStandardOutput = false });
+            await ffmpeg.ThumbnailAsync(original, probe.Demuxer, at, 320, temp, ct);
             File.Move(temp, thumb, overwrite: true);
         }
         finally

@@ -55,7 +55,7 @@ public sealed class KokoonViews(JobService jobs, ResultLinks links, PublicBaseUr
         {
             Uid = job.AccountId,
             Vid = KokoonIds.OutVid(job.Id),
-            Pid = job.Input.UploadId ?? KokoonVideo.NilId,
+            Pid = data?.InVid ?? job.Input.UploadId ?? KokoonVideo.NilId,
             Tid = job.Id,
             CreatedTime = KokoonDialect.Timestamp(job.CreatedAt),
             Filename = baseName + "_sr" + job.Spec.FileExtension,

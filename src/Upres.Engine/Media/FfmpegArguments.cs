@@ -1,7 +1,7 @@
 using System.Globalization;
-using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 
-namespace Upres.Engine.Pipeline;
+namespace Upres.Engine.Media;
 
 /// The argument lists for the three ffmpeg runs: decode to raw frames, encode raw frames, final mux.
 internal static class FfmpegArguments
@@ -14,8 +14,8 @@ internal static class FfmpegArguments
             args.AddRange(["-ss", Seconds(start)]);
         }
 
-        // The source is read as a local file only: a playlist or reference that points elsewhere fails.
-        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath]);
+        // The source is read as a local file only, by the demuxer its first probe chose: never re-detected as a playlist.
+        args.AddRange(Demuxers.Input(request.InputPath, plan.InputFormat));
         if (plan.Duration is { } duration)
         {
             args.AddRange(["-t", Seconds(duration)]);
@@ -33,6 +33,15 @@ internal static class FfmpegArguments
             "-f", "rawvideo", "-pix_fmt", plan.PipePixelFormat, "pipe:1"]);
         return args;
     }
+
+    /// The filters of a ClassicalFilter, run on the decoded frames at the source's size and format.
+    public static IReadOnlyList<string> Graph(ClassicalFilter filter) => filter switch
+    {
+        ClassicalFilter.None => [],
+        ClassicalFilter.ColorEnhance => ["eq=saturation=1.25:contrast=1.06"],
+        ClassicalFilter.LowLight => ["eq=gamma=1.45:brightness=0.03:saturation=1.1", "hqdn3d=3:3:6:6"],
+        _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, null),
+    };
 
     /// Drop (never duplicate) frames by their own timestamps: keep the first frame of every 1/cap slot.
     public static string FrameRateCap(double cap)
@@ -62,7 +71,7 @@ internal static class FfmpegArguments
             args.AddRange(["-ss", Seconds(start)]);
         }
 
-        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath]);
+        args.AddRange(Demuxers.Input(request.InputPath, plan.InputFormat));
         if (plan.Duration is { } duration)
         {
             args.AddRange(["-t", Seconds(duration)]);
@@ -86,7 +95,7 @@ internal static class FfmpegArguments
             args.AddRange(["-ss", Number(window.SeekSeconds), "-noaccurate_seek"]);
         }
 
-        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath]);
+        args.AddRange(Demuxers.Input(request.InputPath, plan.InputFormat));
         var filters = new List<string>(plan.FieldFilters);
         if (plan.MaxFps is { } cap)
         {
@@ -158,11 +167,11 @@ internal static class FfmpegArguments
         UpscaleRequest request, OutputPlan plan, MediaInfo info, string videoPath, double videoOffsetSeconds,
         string outputPath, List<string> warnings)
     {
-        var args = new List<string>
-        {
+        List<string> args =
+        [
             "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y",
-            "-itsoffset", videoOffsetSeconds.ToString("0.######", CultureInfo.InvariantCulture), "-i", videoPath,
-        };
+            "-itsoffset", videoOffsetSeconds.ToString("0.######", CultureInfo.InvariantCulture), .. Demuxers.Input(videoPath, "matroska"),
+        ];
         if (plan.Start is { } start)
         {
             args.AddRange(["-ss", Seconds(start)]);
@@ -173,7 +182,7 @@ internal static class FfmpegArguments
             args.AddRange(["-t", Seconds(duration)]);
         }
 
-        args.AddRange(["-protocol_whitelist", "file", "-i", request.InputPath, "-map", "0:v:0", "-c:v", "copy"]);
+        args.AddRange([.. Demuxers.Input(request.InputPath, plan.InputFormat), "-map", "0:v:0", "-c:v", "copy"]);
 
         // Any stream-level -map_metadata turns off ffmpeg's automatic per-stream copy, so every output
         // stream gets its source's tags (language, title, handler) explicitly.

@@ -1,6 +1,6 @@
-using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 
-namespace Upres.Engine.Pipeline;
+namespace Upres.Engine.Media;
 
 /// What each output container can carry, and what becomes of every source track there.
 internal static class ContainerRules
