@@ -188,13 +188,19 @@ public sealed partial class FfprobeClient(string ffprobePath = "ffprobe", TimeSp
             FrameRateFraction = frameRateFraction,
             StreamFrameRate = Fraction(String(s, "r_frame_rate")) is > 0 ? String(s, "r_frame_rate") : null,
             IsVariableFrameRate = kind == StreamKind.Video && Fraction(String(s, "avg_frame_rate")) is double average and > 0
-                && Fraction(String(s, "r_frame_rate")) is double stream and > 0 && Math.Abs(average - stream) > 0.01 * stream,
+                && Fraction(String(s, "r_frame_rate")) is double stream and > 0 && IsVariable(average, stream),
             StartTime = Seconds(s, "start_time"),
             Duration = Seconds(s, "duration") ?? DurationTag(tags),
             Title = String(tags, "title"),
             HasAlpha = kind == StreamKind.Video && (HasAlphaPlane(pixelFormat) || String(tags, "alpha_mode") == "1" || String(tags, "ALPHA_MODE") == "1"),
         };
     }
+
+    /// The average rate strays more than 1 % from the stream's base rate. Interlaced H.264 and MPEG-2
+    /// often state the field rate as the base rate (60000/1001 for 30000/1001 frames): twice the
+    /// average is constant, not variable.
+    private static bool IsVariable(double average, double stream) =>
+        Math.Abs(average - stream) > 0.01 * stream && Math.Abs((2 * average) - stream) > 0.005 * stream;
 
     /// Degrees clockwise that a player turns the stored picture (0, 90, 180, 270). The display matrix's
     /// "rotation" is counter-clockwise, the legacy "rotate" tag clockwise.

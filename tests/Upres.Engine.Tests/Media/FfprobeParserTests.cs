@@ -20,6 +20,21 @@ public class FfprobeParserTests
     }
 
     [Fact]
+    public void Only_a_stream_whose_average_rate_strays_from_its_base_rate_is_variable()
+    {
+        Assert.True(Load("cursed-vfr").Video!.IsVariableFrameRate);
+        Assert.Equal("57600/1", Load("cursed-vfr").Video!.StreamFrameRate);
+        Assert.All(new[] { "bt601-525_480_interlaced_tff", "foreman_h264", "multi_seekhead", "rotate-buck-bunny", "sar_2x1", "subtitles", "transparency" },
+            name => Assert.False(Load(name).Video!.IsVariableFrameRate, name));
+        // A field-rate base rate (interlaced H.264 in MPEG-TS) is twice the frame rate, not variable.
+        var interlaced = FfprobeClient.Parse("""
+            {"format":{"format_name":"mpegts","duration":"1.0"},"streams":[{"index":0,"codec_type":"video","codec_name":"h264",
+             "width":720,"height":480,"r_frame_rate":"60000/1001","avg_frame_rate":"30000/1001","field_order":"tt"}]}
+            """);
+        Assert.False(interlaced.Video!.IsVariableFrameRate);
+    }
+
+    [Fact]
     public void Display_matrix_rotation_is_read_as_clockwise_degrees()
     {
         var info = Load("rotate-buck-bunny");
