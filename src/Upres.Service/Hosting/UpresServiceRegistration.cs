@@ -34,6 +34,10 @@ public static class UpresServiceRegistration
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddUpresCore();
+        builder.Services.AddSettings<JobEventOptions>();
+        builder.Services.AddSingleton<EventStreamSlots>();
+        builder.Services.AddHostedService<JobChangeFeed>();
+        builder.Services.AddUpresMetrics();
         builder.WebHost.ConfigureKestrel(k =>
         {
             var o = k.ApplicationServices.GetRequiredService<IOptions<UpresOptions>>().Value;
@@ -119,6 +123,7 @@ public static class UpresServiceRegistration
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<IJobStore, SqlJobStore>();
         services.AddSingleton<JobQueueSignal>();
+        services.AddSingleton<JobChanges>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<StorageRoot>();
         services.AddSingleton<SqlWorkerStore>();
@@ -133,6 +138,8 @@ public static class UpresServiceRegistration
         services.AddSingleton<IWebhookPayloadFormatter, NativeWebhookFormatter>();
         services.AddSingleton<WebhookPayloads>();
         services.AddSingleton<WebhookOutboxWriter>();
+        services.AddSingleton<WebhookAttemptPayload>();
+        services.AddSettings<WebhookDeliveryOptions>();
         services.AddHostedService<WorkerLoop>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<RetentionService>();
