@@ -72,8 +72,10 @@ public sealed class JobProcessingTests : IAsyncLifetime
         Assert.NotNull(body["data"]!["result"]!["url"]);
 
         var metrics = await (await anonymous.GetAsync(new Uri(_server.BaseAddress, "/metrics"))).Content.ReadAsStringAsync();
-        Assert.Contains("upres_jobs{state=\"completed\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("upres_queue_wait_seconds_count 1", metrics, StringComparison.Ordinal);
+        Assert.Equal(1, PrometheusText.Value(metrics, "upres_jobs", "state=\"completed\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "upres_queue_wait_seconds_count"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "upres_work_claims_total", "kind=\"job\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "upres_webhook_deliveries_total"));
 
         var deleted = await client.DeleteAsync($"/v1/jobs/{id}");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);

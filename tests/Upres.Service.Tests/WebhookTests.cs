@@ -30,13 +30,51 @@ public sealed class WebhookTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    private async Task<(HttpClient Client, string Secret, string JobId)> QueuedJobAsync(string path)
+    private Task<(HttpClient Client, string Secret, string JobId)> QueuedJobAsync(string path) => QueuedJobToAsync(_receiver.Url(path));
+
+    private async Task<(HttpClient Client, string Secret, string JobId)> QueuedJobToAsync(string webhookUrl)
     {
         var (_, client, _) = await _server.CreateAccountAsync(credits: 100);
         var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
         var id = await client.UploadIdAsync(Clips.Small());
-        var job = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = id }, webhook_url = _receiver.Url(path), metadata = new { order = 7 } })).ReadObjectAsync();
+        var job = await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = id }, webhook_url = webhookUrl, metadata = new { order = 7 } })).ReadObjectAsync();
         return (client, (string)me["account"]!["webhook_secret"]!, (string)job["id"]!);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_never_answers_delays_only_its_own_messages()
+    {
+        await using var silent = SilentReceiver.Start();
+        var stuck = new List<(HttpClient Client, string JobId)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (client, _, jobId) = await QueuedJobToAsync(silent.Url($"/never/{i}"));
+            await client.PostAsync($"/v1/jobs/{jobId}/cancel", null);
+            stuck.Add((client, jobId));
+        }
+
+        // The silent host holds as many attempts as one destination may have (2 by default).
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while (silent.Accepted < 2 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var (other, _, otherJob) = await QueuedJobAsync("/beside-silent");
+        await other.PostAsync($"/v1/jobs/{otherJob}/cancel", null);
+        var delivered = await _receiver.WaitUntilAsync(ds => ds.Any(d => d.Path == "/beside-silent"), TimeSpan.FromSeconds(10));
+        Assert.Contains(delivered, d => d.Path == "/beside-silent");
+
+        // Delivered while the silent receiver's attempts were still waiting for an answer: none of them
+        // has ended, and the third message waits for a slot of its own destination.
+        foreach (var (client, jobId) in stuck)
+        {
+            var messages = await (await client.GetAsync($"/v1/jobs/{jobId}/webhooks")).Content.ReadFromJsonAsync<JsonArray>();
+            Assert.Equal(0, (int)Assert.Single(messages!)!["attempts"]!);
+        }
+
+        Assert.Equal(2, silent.Accepted);
+        Assert.Equal(2, silent.MaxOpenAtOnce);
     }
 
     [Fact]

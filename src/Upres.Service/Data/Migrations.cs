@@ -6,7 +6,7 @@ namespace Upres.Service.Data;
 /// Forward-only schema steps, written once with three tokens for the type names that differ.
 internal static class Migrations
 {
-    private static readonly string[] Steps =
+    private static readonly MigrationStep[] Steps =
     [
         """
         CREATE TABLE accounts (
@@ -158,6 +158,34 @@ internal static class Migrations
             stopped_at {int}
         );
         """,
+        // Concurrent webhook delivery: the destination a message counts against, and the claim of the
+        // dispatcher sending it (a job's later messages wait while one is in flight).
+        """
+        ALTER TABLE webhook_outbox ADD COLUMN destination TEXT NOT NULL DEFAULT '';
+        ALTER TABLE webhook_outbox ADD COLUMN sending_until {int};
+        CREATE INDEX ix_outbox_job ON webhook_outbox(job_id, created_at);
+        """,
+        // Job event streams wait on one signal. SQLite: writes in this process signal directly and one
+        // poll per process finds other processes' writes by updated_at. PostgreSQL: a change to a job
+        // (every write that matters moves updated_at), from any process, notifies the API nodes
+        // listening on upres_job_changes.
+        """
+        CREATE INDEX ix_jobs_updated ON jobs(updated_at);
+        """,
+        new(
+            """
+            CREATE OR REPLACE FUNCTION upres_notify_job_change() RETURNS trigger AS $$
+            BEGIN
+                PERFORM pg_notify('upres_job_changes', NEW.id);
+                RETURN NULL;
+            END
+            $$ LANGUAGE plpgsql;
+            CREATE TRIGGER upres_job_inserted AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION upres_notify_job_change();
+            CREATE TRIGGER upres_job_changed AFTER UPDATE ON jobs FOR EACH ROW
+                WHEN (OLD.updated_at IS DISTINCT FROM NEW.updated_at OR OLD.status IS DISTINCT FROM NEW.status)
+                EXECUTE FUNCTION upres_notify_job_change();
+            """,
+            DatabaseProvider.Postgres),
         // Segments of a long job (Segments/SqlSegmentStore.cs), with the same lease columns as jobs;
         // progress_marks: the quarter-progress webhooks a split job has sent, so several workers send each once.
         """
@@ -211,7 +239,11 @@ internal static class Migrations
                 "SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version }, tx, cancellationToken: cancellationToken));
             if (done == 0)
             {
-                await connection.ExecuteAsync(new CommandDefinition(Render(Steps[i], database.Provider), transaction: tx, cancellationToken: cancellationToken));
+                if (Steps[i].Only is null || Steps[i].Only == database.Provider)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(Render(Steps[i].Sql, database.Provider), transaction: tx, cancellationToken: cancellationToken));
+                }
+
                 await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",
                     new { version, at = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, tx, cancellationToken: cancellationToken));
@@ -228,4 +260,11 @@ internal static class Migrations
         _ => sql.Replace("{serial}", "BIGSERIAL PRIMARY KEY", StringComparison.Ordinal)
             .Replace("{int}", "BIGINT", StringComparison.Ordinal).Replace("{real}", "DOUBLE PRECISION", StringComparison.Ordinal),
     };
+}
+
+/// One schema step; `Only` limits it to one database (a PostgreSQL trigger). A plain SQL string is a
+/// step for both.
+internal readonly record struct MigrationStep(string Sql, DatabaseProvider? Only = null)
+{
+    public static implicit operator MigrationStep(string sql) => new(sql);
 }

@@ -106,11 +106,6 @@ public sealed class UpresOptions
     [Range(10, 60_000)]
     public int PollMilliseconds { get; set; } = 500;
 
-    /// First webhook retry delay; doubles per attempt up to 4 h, retried for a day.
-    [ConfigurationKeyName("UPRES_WEBHOOK_RETRY_BASE_MS")]
-    [Range(1, 3_600_000)]
-    public int WebhookRetryBaseMilliseconds { get; set; } = 5000;
-
     /// Slow clients are dropped: the whole header block must arrive within this time.
     [ConfigurationKeyName("UPRES_HEADERS_TIMEOUT_SECONDS")]
     [Range(1, 600)]

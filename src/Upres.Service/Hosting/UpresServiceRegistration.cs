@@ -35,6 +35,10 @@ public static class UpresServiceRegistration
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddUpresCore();
+        builder.Services.AddSettings<JobEventOptions>();
+        builder.Services.AddSingleton<EventStreamSlots>();
+        builder.Services.AddHostedService<JobChangeFeed>();
+        builder.Services.AddUpresMetrics();
         builder.WebHost.ConfigureKestrel(k =>
         {
             var o = k.ApplicationServices.GetRequiredService<IOptions<UpresOptions>>().Value;
@@ -120,6 +124,7 @@ public static class UpresServiceRegistration
         services.AddSingleton<UploadReceiver>();
         services.AddSingleton<IJobStore, SqlJobStore>();
         services.AddSingleton<JobQueueSignal>();
+        services.AddSingleton<JobChanges>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<StorageRoot>();
         services.AddSingleton<SqlWorkerStore>();
@@ -139,6 +144,8 @@ public static class UpresServiceRegistration
         services.AddSingleton<IWebhookPayloadFormatter, NativeWebhookFormatter>();
         services.AddSingleton<WebhookPayloads>();
         services.AddSingleton<WebhookOutboxWriter>();
+        services.AddSingleton<WebhookAttemptPayload>();
+        services.AddSettings<WebhookDeliveryOptions>();
         services.AddHostedService<WorkerLoop>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<RetentionService>();

@@ -142,29 +142,48 @@ public static class JobsApi
             m.Message.CreatedAt, m.Message.CompletedAt, m.Message.Status == WebhookStatus.Pending ? m.Message.NextAttemptAt : null, m.Attempts))]);
     }
 
-    /// Progress as Server-Sent Events: one `job` event whenever the job changes, ending at a final state.
-    public static async Task<Results<ServerSentEventsResult<JobView>, ProblemHttpResult>> Events(string id, CurrentAccount me, JobService jobs, CancellationToken ct)
+    /// Progress as Server-Sent Events: one `job` event whenever the job changes, ending with `done` at a
+    /// final state. A stream waits on JobChanges (no database read until the job changes; the job is
+    /// sent again every 15 s as a keep-alive). At most UPRES_EVENT_STREAMS_PER_KEY streams per key.
+    public static async Task<Results<ServerSentEventsResult<JobView>, ProblemHttpResult>> Events(
+        string id, CurrentAccount me, JobService jobs, JobChanges changes, EventStreamSlots slots, HttpContext http, CancellationToken ct)
     {
         var job = await jobs.GetAsync(me.Id, id, ct);
-        return job is null ? Errors.NotFound("job", id).ToProblem() : TypedResults.ServerSentEvents(Stream(me.Id, id, jobs, ct));
+        if (job is null)
+        {
+            return Errors.NotFound("job", id).ToProblem();
+        }
+
+        var slot = slots.TryTake(ApiKeyHash.Of(ApiKeyFilter.BearerToken(http.Request) ?? ""));
+        if (slot is null)
+        {
+            return Errors.TooManyStreams(slots.Limit).ToProblem();
+        }
+
+        // The slot goes back when the request ends, however the stream ends (or if it never starts).
+        http.Response.RegisterForDispose(slot);
+        return TypedResults.ServerSentEvents(Stream(me.Id, id, jobs, changes, ct));
     }
 
-    private static async IAsyncEnumerable<SseItem<JobView>> Stream(string accountId, string id, JobService jobs, [EnumeratorCancellation] CancellationToken ct)
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    private static async IAsyncEnumerable<SseItem<JobView>> Stream(string accountId, string id, JobService jobs, JobChanges changes, [EnumeratorCancellation] CancellationToken ct)
     {
+        using var watch = changes.Watch(id);
         DateTimeOffset? last = null;
-        var sinceLast = TimeSpan.Zero;
+        var keepAlive = false;
         while (!ct.IsCancellationRequested)
         {
+            var changed = watch.Next;
             var job = await jobs.GetAsync(accountId, id, ct);
             if (job is null)
             {
                 yield break;
             }
 
-            if (job.UpdatedAt != last || sinceLast > TimeSpan.FromSeconds(15))
+            if (job.UpdatedAt != last || keepAlive)
             {
                 last = job.UpdatedAt;
-                sinceLast = TimeSpan.Zero;
                 yield return new SseItem<JobView>(JobView.From(job, jobs.ResultLinkFor(job)), job.Status.IsTerminal() ? "done" : "job");
             }
 
@@ -173,8 +192,20 @@ public static class JobsApi
                 yield break;
             }
 
-            await Task.Delay(250, ct);
-            sinceLast += TimeSpan.FromMilliseconds(250);
+            keepAlive = !await Changed(changed, ct);
+        }
+    }
+
+    private static async Task<bool> Changed(Task changed, CancellationToken ct)
+    {
+        try
+        {
+            await changed.WaitAsync(KeepAlive, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 }

@@ -12,8 +12,9 @@ namespace Upres.Service.Jobs;
 
 /// IJobStore over SQLite or PostgreSQL with the same SQL. Claims are a conditional UPDATE on the
 /// oldest candidate: two workers racing for one row both run it, one gets the row, the other zero
-/// rows and tries again.
-public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, TimeProvider clock) : IJobStore
+/// rows and tries again. Every change it commits is published to JobChanges (this process's event
+/// streams); other processes see it through JobChangeFeed.
+public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, TimeProvider clock, JobChanges? changes = null) : IJobStore
 {
     private const string Claimable =
         "(status = 'queued' OR (status = 'processing' AND lease_expires_at < @now AND strikes + CASE WHEN checkpoint <= attempt_checkpoint THEN 1 ELSE 0 END < max_attempts)) AND deleted_at IS NULL";
@@ -153,6 +154,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         }
 
         var job = row.ToRecord();
+        changes?.Publish(job.Id);
         return (job, new WorkClaim(JobKind.Name, job.Id, job.Id, token, job.Attempts));
     }
 
@@ -179,6 +181,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             }
 
             await tx.CommitAsync(cancellationToken);
+            changes?.Publish(deadId);
         }
     }
 
@@ -200,6 +203,11 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             jobId, leaseToken, now, until = now + (long)lease.TotalMilliseconds,
             p?.Progress, p?.FramesDone, p?.FramesTotal, p?.Fps, p?.EtaSeconds,
         }, cancellationToken: cancellationToken));
+        if (p is not null && cancel is not null)
+        {
+            changes?.Publish(jobId);
+        }
+
         return cancel switch { null => LeaseState.Lost, 1 => LeaseState.CancelRequested, _ => LeaseState.Held };
     }
 
@@ -216,6 +224,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         }
 
         await tx.CommitAsync(cancellationToken);
+        changes?.Publish(jobId);
         return true;
     }
 
@@ -265,6 +274,11 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing'
             """,
             new { jobId, leaseToken, now = clock.Ms() }, cancellationToken: cancellationToken));
+        if (n == 1)
+        {
+            changes?.Publish(jobId);
+        }
+
         return n == 1;
     }
 
@@ -295,6 +309,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         }
 
         await tx.CommitAsync(cancellationToken);
+        changes?.Publish(jobId);
         return await GetAsync(c, null, jobId, cancellationToken);
     }
 

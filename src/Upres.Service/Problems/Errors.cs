@@ -47,5 +47,8 @@ public static class Errors
 
     public static ServiceError LinkExpired() => new("link_expired", StatusCodes.Status403Forbidden, "The link is invalid or expired.");
 
+    public static ServiceError TooManyStreams(int limit) => new("too_many_streams", StatusCodes.Status429TooManyRequests, "Too many open event streams for this API key.",
+        $"At most {limit} event streams per key are open at once; close one, or read GET /v1/jobs/{{id}}.");
+
     public static ServiceError RateLimited(int retryAfterSeconds) => new("rate_limited", StatusCodes.Status429TooManyRequests, "Too many requests.", $"Retry after {retryAfterSeconds} s.");
 }

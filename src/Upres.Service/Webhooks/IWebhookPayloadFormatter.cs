@@ -10,7 +10,9 @@ public sealed record WebhookPayload(string Body, string ContentType = "applicati
 
 /// Renders a job event in one dialect's shape (the native API's, kie.ai's callback, HitPaw's
 /// web_hook_url body, ...). Formatting happens when the event is written to the outbox, inside the
-/// state change's transaction, so a retried delivery sends the same bytes.
+/// state change's transaction, so a retried delivery sends the same bytes; except that a completed
+/// job's event is formatted again for each attempt from the (final) job with a freshly signed
+/// result link, so a late retry never carries an expired link.
 public interface IWebhookPayloadFormatter
 {
     /// The dialect name stored on the job ("native", "kieai", "hitpaw", ...).

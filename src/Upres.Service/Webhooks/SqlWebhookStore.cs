@@ -5,28 +5,56 @@ namespace Upres.Service.Webhooks;
 
 public sealed class SqlWebhookStore(IUpresDatabase db, TimeProvider clock) : IWebhookStore
 {
-    public async Task<WebhookMessage?> ClaimDueAsync(TimeSpan hold, CancellationToken cancellationToken)
+    // A message waits while an older pending message of its job exists or any of its job's messages is
+    // in flight (a superseded progress still being sent holds back the job's end).
+    private const string Sendable =
+        """
+        o.status = 'pending' AND o.next_attempt_at <= @now AND (o.sending_until IS NULL OR o.sending_until <= @now)
+        AND NOT EXISTS (
+            SELECT 1 FROM webhook_outbox e WHERE e.job_id = o.job_id AND e.id <> o.id AND (
+                (e.status = 'pending' AND (e.created_at < o.created_at OR (e.created_at = o.created_at AND e.id < o.id)))
+                OR e.sending_until > @now))
+        """;
+
+    public async Task<IReadOnlyList<WebhookMessage>> DueAsync(IReadOnlyCollection<string> busy, int limit, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters(new { now = clock.Ms(), limit = (long)limit });
+        var names = busy.Select((destination, i) =>
+        {
+            parameters.Add($"busy{i}", destination);
+            return $"@busy{i}";
+        }).ToList();
+        var notBusy = names.Count == 0 ? "" : $"AND o.destination NOT IN ({string.Join(", ", names)})";
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT o.* FROM webhook_outbox o WHERE {Sendable} {notBusy} ORDER BY o.next_attempt_at, o.created_at, o.id LIMIT @limit",
+            parameters, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToMessage())];
+    }
+
+    public async Task<WebhookMessage?> ClaimAsync(string messageId, TimeSpan hold, CancellationToken cancellationToken)
     {
         var now = clock.Ms();
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await db.BeginWriteAsync(c, cancellationToken);
-        var id = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT id FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, created_at, id LIMIT 1",
-            new { now }, tx, cancellationToken: cancellationToken));
-        if (id is null)
-        {
-            await tx.RollbackAsync(cancellationToken);
-            return null;
-        }
-
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            "UPDATE webhook_outbox SET next_attempt_at = @until WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now RETURNING *",
-            new { id, now, until = now + (long)hold.TotalMilliseconds }, tx, cancellationToken: cancellationToken));
+            // The conditions sit on the updated row itself: on PostgreSQL a second dispatcher that waited
+            // on this row's lock re-checks them against the claimed version and takes nothing (a
+            // subquery would still answer from its old snapshot).
+            $"UPDATE webhook_outbox AS o SET sending_until = @until WHERE o.id = @messageId AND {Sendable} RETURNING *",
+            new { messageId, now, until = now + (long)hold.TotalMilliseconds }, tx, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
         return row?.ToMessage();
     }
 
-    public async Task RecordAttemptAsync(WebhookMessage message, WebhookAttempt attempt, string status, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(string messageId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_outbox SET sending_until = NULL WHERE id = @messageId", new { messageId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task RecordAttemptAsync(WebhookMessage message, WebhookAttempt attempt, string body, string status, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
         await using var tx = await db.BeginWriteAsync(c, cancellationToken);
@@ -36,14 +64,17 @@ public sealed class SqlWebhookStore(IUpresDatabase db, TimeProvider clock) : IWe
             tx, cancellationToken: cancellationToken));
         await c.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE webhook_outbox SET status = @status, attempts = @attempt, next_attempt_at = @next, last_status_code = @code, last_error = @error,
-                completed_at = @completed
+            UPDATE webhook_outbox SET
+                status = CASE WHEN status = @superseded AND @status <> @delivered THEN status ELSE @status END,
+                completed_at = CASE WHEN status = @superseded AND @status <> @delivered THEN completed_at ELSE @completed END,
+                attempts = @attempt, next_attempt_at = @next, last_status_code = @code, last_error = @error, payload = @body, sending_until = NULL
             WHERE id = @id
             """,
             new
             {
                 id = message.Id, status, attempt = (long)attempt.Attempt, next = (nextAttemptAt ?? attempt.At).ToUnixTimeMilliseconds(),
                 code = (long?)attempt.StatusCode, error = attempt.Error, completed = status == WebhookStatus.Pending ? (long?)null : attempt.At.ToUnixTimeMilliseconds(),
+                body, superseded = WebhookStatus.Superseded, delivered = WebhookStatus.Delivered,
             },
             tx, cancellationToken: cancellationToken));
         await tx.CommitAsync(cancellationToken);
@@ -104,9 +135,14 @@ public sealed class SqlWebhookStore(IUpresDatabase db, TimeProvider clock) : IWe
         public string? LastError { get; set; }
         public long CreatedAt { get; set; }
         public long? CompletedAt { get; set; }
+        public string Destination { get; set; } = "";
+        public long? SendingUntil { get; set; }
 
         public WebhookMessage ToMessage() => new(Id, JobId, AccountId, Dialect, EventType, Url, Payload, ContentType, Status, (int)Attempts,
-            NextAttemptAt.ToTime(), (int?)LastStatusCode, LastError, CreatedAt.ToTime(), CompletedAt.ToTime());
+            NextAttemptAt.ToTime(), (int?)LastStatusCode, LastError, CreatedAt.ToTime(), CompletedAt.ToTime())
+        {
+            Destination = Destination,
+        };
     }
 
     private sealed class AttemptRow

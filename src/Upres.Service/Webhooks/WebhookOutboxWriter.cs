@@ -8,6 +8,7 @@ namespace Upres.Service.Webhooks;
 
 /// Writes a job event to the outbox inside the caller's transaction. The unique index on
 /// (job_id, event_type) for terminal events makes "notifies once" hold across crashes and retries.
+/// A completed job's result link written here is signed again for every attempt (WebhookAttemptPayload).
 public sealed class WebhookOutboxWriter(WebhookPayloads payloads, ResultLinks links, TimeProvider clock)
 {
     public async Task EnqueueAsync(DbConnection c, DbTransaction tx, JobRecord job, string eventType, CancellationToken cancellationToken)
@@ -28,13 +29,13 @@ public sealed class WebhookOutboxWriter(WebhookPayloads payloads, ResultLinks li
 
         await c.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO webhook_outbox (id, job_id, account_id, dialect, event_type, url, payload, content_type, status, attempts, next_attempt_at, created_at)
-            VALUES (@id, @jobId, @accountId, @dialect, @eventType, @url, @body, @contentType, 'pending', 0, @now, @now)
+            INSERT INTO webhook_outbox (id, job_id, account_id, dialect, event_type, url, destination, payload, content_type, status, attempts, next_attempt_at, created_at)
+            VALUES (@id, @jobId, @accountId, @dialect, @eventType, @url, @destination, @body, @contentType, 'pending', 0, @now, @now)
             ON CONFLICT DO NOTHING
             """,
             new
             {
-                id, jobId = job.Id, accountId = job.AccountId, dialect = job.Dialect, eventType, url = job.WebhookUrl,
+                id, jobId = job.Id, accountId = job.AccountId, dialect = job.Dialect, eventType, url = job.WebhookUrl, destination = WebhookDestination.Of(job.WebhookUrl),
                 body = payload.Body, contentType = payload.ContentType, now = now.ToUnixTimeMilliseconds(),
             },
             tx, cancellationToken: cancellationToken));

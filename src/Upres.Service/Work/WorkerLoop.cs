@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Upres.Service.Hosting;
 using Upres.Service.Jobs;
+using Upres.Service.Metrics;
 
 namespace Upres.Service.Work;
 
@@ -17,6 +18,7 @@ public sealed partial class WorkerLoop(
     WorkerIdentity identity,
     RunningJobs running,
     JobQueueSignal signal,
+    UpresMetrics metrics,
     IOptions<UpresOptions> options,
     TimeProvider clock,
     ILogger<WorkerLoop> logger) : BackgroundService
@@ -114,6 +116,7 @@ public sealed partial class WorkerLoop(
         {
             if (await kind.TryClaimAsync(identity, options.Value.Lease, CancellationToken.None) is { } unit)
             {
+                metrics.Claimed(unit.Claim.Kind);
                 return unit;
             }
         }
