@@ -34,12 +34,13 @@ public sealed class SegmentedJobTests(ITestOutputHelper output) : IAsyncLifetime
         {
             ["UPRES_DB_CONNECTION"] = $"postgres://postgres@127.0.0.1:{_pg!.Port}/postgres",
             ["UPRES_STORAGE"] = Path.Combine(_root, "shared"),
-            ["UPRES_ADMIN_KEY"] = "admin",
+            ["UPRES_ADMIN_KEY"] = UpresTestServer.AdminKey,
             ["UPRES_PUBLIC_URL"] = $"http://127.0.0.1:{port}",
             // Long enough that a starved machine's late heartbeat does not lose a live lease.
             ["UPRES_LEASE_SECONDS"] = "10",
             ["UPRES_POLL_MS"] = "100",
-            ["UPRES_FETCH_ALLOW"] = "127.0.0.1",
+            ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*",
+            ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*",
             ["UPRES_WEBHOOK_RETRY_BASE_MS"] = "200",
             ["UPRES_RATE_LIMIT_PER_MINUTE"] = "100000",
             ["UPRES_THREADS"] = "1",
@@ -49,7 +50,7 @@ public sealed class SegmentedJobTests(ITestOutputHelper output) : IAsyncLifetime
         };
         _api = await ServerProcess.StartAsync(port, Node("api", ("UPRES_WORKERS", "0")));
         _admin = new HttpClient { BaseAddress = _api.BaseAddress };
-        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin");
+        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", UpresTestServer.AdminKey);
         var account = await (await _admin.PostAsJsonAsync("/v1/admin/accounts", new { name = "segments", credits = 1000 })).ReadObjectAsync();
         var key = (string)(await (await _admin.PostAsync($"/v1/admin/accounts/{(string)account["id"]!}/keys", null)).ReadObjectAsync())["key"]!;
         _client = new HttpClient { BaseAddress = _api.BaseAddress };
