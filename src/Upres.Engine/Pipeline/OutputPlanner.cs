@@ -7,9 +7,6 @@ namespace Upres.Engine.Pipeline;
 /// Turns a request and the probed input into an OutputPlan, refusing impossible requests with stable codes.
 internal static class OutputPlanner
 {
-    private static readonly string[] X26xPresets =
-        ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"];
-
     public static OutputPlan Plan(UpscaleRequest request, MediaInfo info, int modelScale, bool modelDenoises = false)
     {
         var video = info.Video ?? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
@@ -48,7 +45,7 @@ internal static class OutputPlanner
 
         var sixteenBit = video.BitDepth > 8;
         var (outWidth, outHeight, sizeFilters) = TargetSize(request, decodedWidth * modelScale, decodedHeight * modelScale, decodedWidth, decodedHeight);
-        var (matrix, range) = Colour(video, decodedHeight);
+        var (matrix, range) = VideoEncoding.Colour(video, decodedHeight);
 
         // The classical filter comes first, on the frames as decoded: what a separate pass over the
         // source used to do, without that pass's second lossy encode.
@@ -73,7 +70,7 @@ internal static class OutputPlanner
             $"format={pipeFormat}",
         ];
 
-        var outputPixelFormat = OutputPixelFormat(request.Codec, sixteenBit);
+        var outputPixelFormat = VideoEncoding.PixelFormat(request.Codec, sixteenBit);
         var encode = new List<string>(sizeFilters)
         {
             $"scale=out_color_matrix={matrix.Swscale}:out_range={range}:flags=accurate_rnd+full_chroma_int",
@@ -129,7 +126,7 @@ internal static class OutputPlanner
             CleanupFilters = cleanup,
             PixelFilters = pixel,
             EncodeFilters = encode,
-            EncoderArguments = [.. EncoderArguments(request, container), .. ColourTags(video, matrix, range)],
+            EncoderArguments = [.. VideoEncoding.Arguments(request, container), .. VideoEncoding.ColourTags(video, matrix, range)],
             NominalFrameRate = nominal,
             Start = start,
             Duration = duration,
@@ -222,9 +219,9 @@ internal static class OutputPlanner
             throw Invalid($"crf for {request.Codec} must be between 0 and {maxCrf}");
         }
 
-        if (request.Preset is { } preset && request.Codec is VideoCodec.H264 or VideoCodec.H265 && !X26xPresets.Contains(preset))
+        if (request.Preset is { } preset && request.Codec is VideoCodec.H264 or VideoCodec.H265 && !VideoEncoding.X26xPresets.Contains(preset))
         {
-            throw Invalid($"preset '{preset}' is not one of {string.Join(", ", X26xPresets)}");
+            throw Invalid($"preset '{preset}' is not one of {string.Join(", ", VideoEncoding.X26xPresets)}");
         }
 
         if (string.Equals(Path.GetFullPath(request.InputPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
@@ -263,118 +260,4 @@ internal static class OutputPlanner
     private static int Even(int value) => Math.Max(2, value + (value & 1));
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string OutputPixelFormat(VideoCodec codec, bool deep) => codec switch
-    {
-        VideoCodec.ProRes => "yuv422p10le",
-        VideoCodec.H265 or VideoCodec.Vp9 or VideoCodec.Av1 when deep => "yuv420p10le",
-        _ => "yuv420p",
-    };
-
-    private sealed record Matrix(string Swscale, string Tag);
-
-    /// The same matrix converts in and out, and the output is tagged with it: an untagged SD source upscaled
-    /// to HD would otherwise be guessed as BT.709 by players and shift in colour.
-    private static (Matrix Matrix, string Range) Colour(MediaStream video, int height)
-    {
-        var matrix = video.ColorSpace switch
-        {
-            "bt709" => new Matrix("bt709", "bt709"),
-            "bt470bg" => new Matrix("bt601", "bt470bg"),
-            "smpte170m" => new Matrix("bt601", "smpte170m"),
-            "bt2020nc" or "bt2020c" => new Matrix("bt2020", "bt2020nc"),
-            "smpte240m" => new Matrix("smpte240m", "smpte240m"),
-            "fcc" => new Matrix("fcc", "fcc"),
-            _ => height >= 720 ? new Matrix("bt709", "bt709") : new Matrix("bt601", "smpte170m"),
-        };
-        var range = video.ColorRange == "pc" || (video.PixelFormat?.StartsWith("yuvj", StringComparison.Ordinal) ?? false) ? "full" : "limited";
-        return (matrix, range);
-    }
-
-    private static IEnumerable<string> ColourTags(MediaStream video, Matrix matrix, string range)
-    {
-        yield return "-colorspace";
-        yield return matrix.Tag;
-        yield return "-color_range";
-        yield return range == "full" ? "pc" : "tv";
-        // ffprobe prints libavutil's names; a few differ from the names the -color_* options accept.
-        var primaries = video.ColorPrimaries switch
-        {
-            "jedec-p22" => "ebu3213",
-            "bt709" or "bt470m" or "bt470bg" or "smpte170m" or "smpte240m" or "film" or "bt2020" or "smpte428" or "smpte431" or "smpte432" => video.ColorPrimaries,
-            _ => null,
-        };
-        if (primaries is not null)
-        {
-            yield return "-color_primaries";
-            yield return primaries;
-        }
-
-        var transfer = video.ColorTransfer switch
-        {
-            "bt470m" => "gamma22",
-            "bt470bg" => "gamma28",
-            "log100" => "log",
-            "log316" => "log_sqrt",
-            "bt709" or "smpte170m" or "smpte240m" or "linear" or "iec61966-2-4" or "iec61966-2-1" or "bt2020-10" or "bt2020-12"
-                or "smpte2084" or "smpte428" or "arib-std-b67" => video.ColorTransfer,
-            _ => null,
-        };
-        if (transfer is not null)
-        {
-            yield return "-color_trc";
-            yield return transfer;
-        }
-    }
-
-    private static IEnumerable<string> EncoderArguments(UpscaleRequest request, ContainerFormat container)
-    {
-        var bitrate = request.BitrateKbps is { } kbps ? kbps.ToString(CultureInfo.InvariantCulture) + "k" : null;
-        string Crf(int fallback) => (request.Crf ?? fallback).ToString(CultureInfo.InvariantCulture);
-        switch (request.Codec)
-        {
-            case VideoCodec.H264:
-                return ["-c:v", "libx264", "-preset", request.Preset ?? "medium", .. bitrate is null ? ["-crf", Crf(18)] : new[] { "-b:v", bitrate }];
-            case VideoCodec.H265:
-                string[] tag = container is ContainerFormat.Mp4 or ContainerFormat.Mov ? ["-tag:v", "hvc1"] : [];
-                return ["-c:v", "libx265", "-preset", request.Preset ?? "medium", "-x265-params", "log-level=error",
-                    .. bitrate is null ? ["-crf", Crf(20)] : new[] { "-b:v", bitrate }, .. tag];
-            case VideoCodec.Vp9:
-                return ["-c:v", "libvpx-vp9", "-row-mt", "1", "-deadline", "good", "-cpu-used", SpeedLevel(request.Preset, 8, 4),
-                    .. bitrate is null ? ["-crf", Crf(31), "-b:v", "0"] : new[] { "-b:v", bitrate }];
-            case VideoCodec.Av1:
-                return ["-c:v", "libsvtav1", "-preset", SpeedLevel(request.Preset, 13, 8),
-                    .. bitrate is null ? ["-crf", Crf(32)] : new[] { "-b:v", bitrate }];
-            case VideoCodec.ProRes:
-                return ["-c:v", "prores_ks", "-profile:v", request.Preset switch
-                {
-                    "proxy" => "0", "lt" => "1", "hq" => "3", _ => "2",
-                }, "-vendor", "apl0"];
-            default:
-                throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, $"unknown codec {request.Codec}");
-        }
-    }
-
-    /// libvpx and SVT-AV1 take a numeric speed; accept that or an x264-style name.
-    private static string SpeedLevel(string? preset, int fastest, int fallback)
-    {
-        if (preset is null)
-        {
-            return fallback.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (int.TryParse(preset, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 && n <= fastest)
-        {
-            return preset;
-        }
-
-        var index = Array.IndexOf(X26xPresets, preset);
-        if (index < 0)
-        {
-            throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, $"preset '{preset}' is neither 0..{fastest} nor an x264-style name");
-        }
-
-        // ultrafast -> fastest ... placebo -> 0
-        return (fastest - (int)Math.Round(index * fastest / 9.0)).ToString(CultureInfo.InvariantCulture);
-    }
 }
