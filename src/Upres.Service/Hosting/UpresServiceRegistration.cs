@@ -127,6 +127,8 @@ public static class UpresServiceRegistration
         services.AddSingleton<JobChanges>();
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<StorageRoot>();
+        services.AddSettings<StorageSpaceOptions>();
+        services.AddSingleton<StorageSpace>();
         services.AddSingleton<SqlWorkerStore>();
         services.AddSingleton(sp =>
         {

@@ -29,11 +29,17 @@ public sealed class JobService(
     JobQueueSignal signal,
     RunningJobs running,
     StorageRoot storage,
+    StorageSpace space,
     UpresMetrics metrics,
     IOptions<UpresOptions> options)
 {
     public async Task<JobCreation> CreateAsync(NewJob request, CancellationToken cancellationToken)
     {
+        if (!request.EstimateOnly)
+        {
+            space.EnsureRoomForNewWork();
+        }
+
         var spec = request.Spec;
         if (spec.Model is { } requested)
         {

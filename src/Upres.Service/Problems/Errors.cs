@@ -47,6 +47,9 @@ public static class Errors
 
     public static ServiceError LinkExpired() => new("link_expired", StatusCodes.Status403Forbidden, "The link is invalid or expired.");
 
+    public static ServiceError InsufficientStorage() => new("insufficient_storage", StatusCodes.Status507InsufficientStorage, "The server is low on storage.",
+        "New uploads and jobs are refused until space is freed; try again later.");
+
     public static ServiceError TooManyStreams(int limit) => new("too_many_streams", StatusCodes.Status429TooManyRequests, "Too many open event streams for this API key.",
         $"At most {limit} event streams per key are open at once; close one, or read GET /v1/jobs/{{id}}.");
 

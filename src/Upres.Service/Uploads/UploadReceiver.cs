@@ -15,10 +15,11 @@ namespace Upres.Service.Uploads;
 
 /// Streams a multipart file field to disk (never into memory), caps its size, then checks it is a
 /// video the service accepts. Dialects with their own upload call use ReceiveAsync too.
-public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, StorageRoot storage, IOptions<UpresOptions> options, TimeProvider clock)
+public sealed class UploadReceiver(IUploadStore store, MediaGuard guard, StorageRoot storage, StorageSpace space, IOptions<UpresOptions> options, TimeProvider clock)
 {
     public async Task<(UploadRecord Upload, MediaInfo Probe)> ReceiveAsync(HttpRequest request, string accountId, string fieldName, long? maxBytes, CancellationToken cancellationToken)
     {
+        space.EnsureRoomForNewWork();
         var limit = maxBytes ?? options.Value.MaxUploadBytes;
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
