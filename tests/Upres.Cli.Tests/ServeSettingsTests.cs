@@ -25,4 +25,19 @@ public sealed class ServeSettingsTests : IDisposable
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.Contains(value, line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_address_already_in_use_is_one_line_and_exit_code_2()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)holder.LocalEndpoint).Port}";
+
+        var result = await UpresCommand.RunAsync(new Dictionary<string, string?> { ["UPRES_DATA"] = _dir, ["UPRES_URLS"] = url }, "serve");
+
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.StandardError}");
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error [invalid_setting]: UPRES_URLS (--urls): ", line, StringComparison.Ordinal);
+        Assert.Contains(url, line, StringComparison.Ordinal);
+    }
 }

@@ -21,6 +21,9 @@ public static class StartupCheck
             => [.. e.InnerExceptions.OfType<OptionsValidationException>().SelectMany(i => i.Failures)],
         // The binder's own message names the value, the setting and the type it should be.
         InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => [e.Message],
+        // Kestrel's own message names the address: "Failed to bind to address http://...: address already in use."
+        IOException e when e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+            => [$"UPRES_URLS (--urls): {e.Message} Stop what holds it or choose another port."],
         _ => null,
     };
 }

@@ -209,32 +209,22 @@ public sealed partial class JobKind(
     private async Task<JobRecord?> PrepareAsync(JobRecord job, WorkLease lease)
     {
         var rules = intake.For(job.Dialect);
-        var scratchFiles = new List<string>();
-        string Scratch(string name)
-        {
-            var path = storage.ScratchPath($"{job.Id}-{lease.Claim.Token}-{name}");
-            scratchFiles.Add(path);
-            return path;
-        }
-
+        var input = storage.ScratchPath($"{job.Id}-{lease.Claim.Token}-input");
         StagedFile? staged = null;
         try
         {
             OutputPlan plan;
             long price;
-            string input;
             try
             {
-                var fetched = Scratch("input");
-                var size = await fetcher.DownloadAsync(job.Input.Url!, fetched, lease.Token, rules.MaxInputBytes);
-                var probe = await mediaGuard.InspectAsync(fetched, lease.Token);
+                var size = await fetcher.DownloadAsync(job.Input.Url!, input, lease.Token, rules.MaxInputBytes);
+                var probe = await mediaGuard.InspectAsync(input, lease.Token);
                 if (rules.Check(job, size, probe) is { } refused)
                 {
                     await EndPreparedAsync(job, lease, refused);
                     return null;
                 }
 
-                input = fetched;
                 plan = OutputPlanner.Plan(probe, job.Spec);
                 price = prices.Quote(rules.PriceQueryFor(job.Spec, job.DialectData, plan)).Credits;
             }
@@ -276,10 +266,7 @@ public sealed partial class JobKind(
                 storage.Discard(staged);
             }
 
-            foreach (var file in scratchFiles)
-            {
-                TryDelete(file);
-            }
+            TryDelete(input);
         }
     }
 
