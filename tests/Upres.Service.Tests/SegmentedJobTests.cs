@@ -23,7 +23,21 @@ public sealed class SegmentedJobTests(ITestOutputHelper output) : IAsyncLifetime
     private HttpClient _client = null!;
     private Dictionary<string, string> _environment = [];
 
+    /// xUnit does not call DisposeAsync when InitializeAsync throws: a failed start stops what it began.
     public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
     {
         _pg = PostgresCluster.TryStart();
         Assert.True(_pg is not null, PostgresCluster.MissingMessage);
@@ -67,7 +81,10 @@ public sealed class SegmentedJobTests(ITestOutputHelper output) : IAsyncLifetime
         _api?.Dispose();
         _admin?.Dispose();
         _client?.Dispose();
-        await _receiver.DisposeAsync();
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
         NpgsqlConnection.ClearAllPools();
         _pg?.Dispose();
         if (Directory.Exists(_root))
