@@ -209,24 +209,56 @@ public abstract class LeaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_job_whose_worker_dies_on_every_attempt_fails_after_N_attempts_with_its_credits_released()
+    public async Task A_job_whose_worker_dies_at_the_same_place_every_time_fails_after_its_strikes_with_its_credits_released()
     {
         var (accountId, job) = await QueueAsync(maxAttempts: 2);
-        for (var attempt = 1; attempt <= 2; attempt++)
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
             var claim = await ClaimAsync();
             Assert.Equal(attempt, claim.Attempt);
+            Assert.Equal(attempt - 1 - (attempt > 1 ? 1 : 0), (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Strikes);
+            Assert.True(await _jobs.MarkPlaceAsync(job.Id, claim.Token, 3, 3, CancellationToken.None));
+            _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        }
+
+        // The first death set the mark; the next two died there again: two strikes, the limit.
+        Assert.Null(await _jobs.ClaimNextAsync(_worker, Lease, CancellationToken.None));
+        var failed = await _jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal(JobStatus.Failed, failed!.Status);
+        Assert.Equal("attempts_exhausted", failed.ErrorCode);
+        Assert.Contains("same place", failed.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(["reserve", "release"], await LedgerKindsAsync(job.Id));
+        var account = await _accounts.GetAsync(accountId, CancellationToken.None);
+        Assert.Equal(100, account!.Balance);
+        Assert.Equal(0, account.Reserved);
+        await using var c = await _db.OpenAsync(CancellationToken.None);
+        Assert.Equal(["job.failed"], await c.QueryAsync<string>("SELECT event_type FROM webhook_outbox WHERE job_id = @id", new { id = job.Id }));
+    }
+
+    [Fact]
+    public async Task A_worker_that_dies_outside_the_jobs_own_work_is_no_strike_but_every_death_counts_toward_the_hard_cap()
+    {
+        var (_, job) = await QueueAsync(maxAttempts: 1);
+        for (var attempt = 1; attempt <= WorkPlaces.HardCapFactor; attempt++)
+        {
+            var claim = await ClaimAsync();
+            Assert.Equal(attempt, claim.Attempt);
+            Assert.Equal(0, (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Strikes);
+            if (attempt % 2 == 0)
+            {
+                // Through every frame and out again (the mux, the commit): still not the job's fault.
+                Assert.True(await _jobs.MarkPlaceAsync(job.Id, claim.Token, 1, 1, CancellationToken.None));
+                Assert.True(await _jobs.MarkPlaceAsync(job.Id, claim.Token, WorkPlaces.Outside, 2, CancellationToken.None));
+            }
+
             _clock.Advance(Lease + TimeSpan.FromSeconds(1));
         }
 
         Assert.Null(await _jobs.ClaimNextAsync(_worker, Lease, CancellationToken.None));
         var failed = await _jobs.GetAsync(job.Id, CancellationToken.None);
-        Assert.Equal(JobStatus.Failed, failed!.Status);
-        Assert.Equal("attempts_exhausted", failed.ErrorCode);
+        Assert.Equal((JobStatus.Failed, "attempts_exhausted", 0), (failed!.Status, failed.ErrorCode, failed.Strikes));
+        Assert.Contains($"{WorkPlaces.HardCapFactor} attempts in all", failed.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(["reserve", "release"], await LedgerKindsAsync(job.Id));
-        var account = await _accounts.GetAsync(accountId, CancellationToken.None);
-        Assert.Equal(100, account!.Balance);
-        Assert.Equal(0, account.Reserved);
     }
 
     [Fact]
@@ -244,36 +276,56 @@ public abstract class LeaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_attempt_that_got_further_than_the_one_before_is_not_a_strike_but_one_that_did_not_is()
+    public async Task A_death_is_a_strike_only_at_the_furthest_place_any_attempt_reached()
     {
-        var (accountId, job) = await QueueAsync(maxAttempts: 2);
-        foreach (var frames in new long[] { 3, 6, 9, 12 })
+        var (_, job) = await QueueAsync(maxAttempts: 2);
+        async Task<int> DiesAtAsync(params long[] places)
         {
             var claim = await ClaimAsync();
-            Assert.Equal(LeaseState.Held, await _jobs.HeartbeatAsync(job.Id, claim.Token, Lease, new JobProgressUpdate(0.1, frames, 100, 1, null), CancellationToken.None));
+            foreach (var place in places)
+            {
+                Assert.True(await _jobs.MarkPlaceAsync(job.Id, claim.Token, place, place, CancellationToken.None));
+            }
+
             _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+            return claim.Attempt;
         }
 
-        var fifth = await ClaimAsync();
-        Assert.Equal(5, fifth.Attempt);
-        Assert.Equal(0, (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Strikes);
+        async Task<int> StrikesAsync() => (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Strikes;
 
-        // Dies again at a frame it had passed before: a strike. A graceful release is none.
-        Assert.Equal(LeaseState.Held, await _jobs.HeartbeatAsync(job.Id, fifth.Token, Lease, new JobProgressUpdate(0.1, 4, 100, 1, null), CancellationToken.None));
-        _clock.Advance(Lease + TimeSpan.FromSeconds(1));
-        var sixth = await ClaimAsync();
-        Assert.Equal(1, (await _jobs.GetAsync(job.Id, CancellationToken.None))!.Strikes);
-        Assert.True(await _jobs.ReleaseAsync(job.Id, sixth.Token, countStrike: false, CancellationToken.None));
+        // Each further than any before: the mark moves, no strike.
+        foreach (var place in new long[] { 3, 6, 9, 12 })
+        {
+            await DiesAtAsync(1, place);
+        }
+
+        // Died before the mark (an attempt got past that place already): a kill, not the job.
+        await DiesAtAsync(1, 4);
+        await DiesAtAsync();
+        Assert.Equal(0, await StrikesAsync());
+
+        // Died at the mark again: a strike. A graceful release is none.
+        await DiesAtAsync(1, 12);
+        var eighth = await ClaimAsync();
+        Assert.Equal((8, 1), (eighth.Attempt, await StrikesAsync()));
+        Assert.True(await _jobs.ReleaseAsync(job.Id, eighth.Token, countStrike: false, CancellationToken.None));
         var released = await _jobs.GetAsync(job.Id, CancellationToken.None);
-        Assert.Equal((JobStatus.Queued, 1, 5), (released!.Status, released.Strikes, released.Attempts));
+        Assert.Equal((JobStatus.Queued, 1, 7), (released!.Status, released.Strikes, released.Attempts));
 
-        _ = await ClaimAsync();
+        // Past its last frame (outside again, the mark one further), then died at 12: no strike.
+        var claim = await ClaimAsync();
+        Assert.True(await _jobs.MarkPlaceAsync(job.Id, claim.Token, 12, 12, CancellationToken.None));
+        Assert.True(await _jobs.MarkPlaceAsync(job.Id, claim.Token, WorkPlaces.Outside, 13, CancellationToken.None));
         _clock.Advance(Lease + TimeSpan.FromSeconds(1));
-        Assert.Null(await _jobs.ClaimNextAsync(_worker, Lease, CancellationToken.None));
-        var failed = await _jobs.GetAsync(job.Id, CancellationToken.None);
-        Assert.Equal((JobStatus.Failed, "attempts_exhausted"), (failed!.Status, failed.ErrorCode));
-        Assert.Equal(["reserve", "release"], await LedgerKindsAsync(job.Id));
-        Assert.Equal(100, (await _accounts.GetAsync(accountId, CancellationToken.None))!.Available);
+        await DiesAtAsync(1, 12);
+        Assert.Equal(1, await StrikesAsync());
+
+        var last = await ClaimAsync();
+        Assert.Equal((10, 1), (last.Attempt, await StrikesAsync()));
+
+        // A lease that is gone cannot mark a place.
+        Assert.False(await _jobs.MarkPlaceAsync(job.Id, claim.Token, 5, 5, CancellationToken.None));
+        Assert.True(await _jobs.MarkPlaceAsync(job.Id, last.Token, 5, 5, CancellationToken.None));
     }
 
     [Fact]

@@ -455,7 +455,13 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             try
             {
-                await InferAsync(upscaler, plan, held, retimed.Reader, upscaled.Writer, token).ConfigureAwait(false);
+                var checkpoints = progress as IFrameCheckpoints;
+                await InferAsync(upscaler, plan, held, checkpoints, retimed.Reader, upscaled.Writer, token).ConfigureAwait(false);
+                if (checkpoints is not null)
+                {
+                    await checkpoints.AfterLastFrameAsync(token).ConfigureAwait(false);
+                }
+
                 upscaled.Writer.Complete();
             }
             catch (Exception e)
@@ -539,12 +545,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
     // A held frame (HeldFrameDetector, decided here in decode order) is handed on as the output
     // of the frame it repeats, without running the model.
     private static async Task InferAsync(
-        IFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer,
-        CancellationToken token)
+        IFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, IFrameCheckpoints? checkpoints, ChannelReader<PlanarImage> reader,
+        ChannelWriter<PlanarImage> writer, CancellationToken token)
     {
         if (upscaler is IConcurrentFrameUpscaler { FramesInFlight: > 1 } concurrent)
         {
-            await InferConcurrentlyAsync(concurrent, plan, held, reader, writer, token).ConfigureAwait(false);
+            await InferConcurrentlyAsync(concurrent, plan, held, checkpoints, reader, writer, token).ConfigureAwait(false);
             return;
         }
 
@@ -553,6 +559,11 @@ public sealed class VideoUpscaler : IVideoUpscaler
         await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
         {
             var i = index++;
+            if (checkpoints is not null)
+            {
+                await checkpoints.BeforeFrameAsync(i, token).ConfigureAwait(false);
+            }
+
             if (!held.IsHeld(frame) || last is null)
             {
                 last = UpscaleChecked(upscaler, upscaler.Upscale, frame, i, plan, token);
@@ -566,8 +577,8 @@ public sealed class VideoUpscaler : IVideoUpscaler
     // is finished or cancelled before this returns: the caller disposes the upscaler next. A held
     // frame queues its reference's task again and takes no thread.
     private static async Task InferConcurrentlyAsync(
-        IConcurrentFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer,
-        CancellationToken token)
+        IConcurrentFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, IFrameCheckpoints? checkpoints, ChannelReader<PlanarImage> reader,
+        ChannelWriter<PlanarImage> writer, CancellationToken token)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         var inFlight = new Queue<(Task<PlanarImage> Output, bool Held)>();
@@ -586,6 +597,11 @@ public sealed class VideoUpscaler : IVideoUpscaler
             await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
             {
                 var i = index++;
+                if (checkpoints is not null)
+                {
+                    await checkpoints.BeforeFrameAsync(i, token).ConfigureAwait(false);
+                }
+
                 if (held.IsHeld(frame) && last is not null)
                 {
                     inFlight.Enqueue((last, true));

@@ -218,6 +218,15 @@ internal static class Migrations
         """
         ALTER TABLE jobs ADD COLUMN estimate_only {int} NOT NULL DEFAULT 0;
         """,
+        // A crash is the job's fault only when it repeats at the same place: place is where the
+        // attempt holding the unit is (0: outside the unit's own work; 1 + frame / n while it upscales),
+        // and checkpoint becomes the furthest place any attempt reached (see Work/WorkPlaces.cs).
+        """
+        ALTER TABLE jobs ADD COLUMN place {int} NOT NULL DEFAULT 0;
+        ALTER TABLE segments ADD COLUMN place {int} NOT NULL DEFAULT 0;
+        UPDATE jobs SET checkpoint = 0, attempt_checkpoint = 0;
+        UPDATE segments SET checkpoint = 0, attempt_checkpoint = 0;
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public interface IJobStore
     /// is failed instead (attempts_exhausted, credits released).
     Task<(JobRecord Job, WorkClaim Claim)?> ClaimNextAsync(WorkerIdentity worker, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// Renews the lease and persists progress (its frames are the job's checkpoint). Fenced.
+    /// Renews the lease and persists progress. Fenced.
     Task<LeaseState> HeartbeatAsync(string jobId, string leaseToken, TimeSpan lease, JobProgressUpdate? progress, CancellationToken cancellationToken);
 
     /// Ends the job as the typed end says (status, ledger action, webhook event) in one transaction.
@@ -34,6 +34,10 @@ public interface IJobStore
     /// estimate job reserves nothing) and placeInput puts the fetched input under its key, in one
     /// transaction. A short balance fails the job with insufficient_credits instead (nothing placed).
     Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, OutputPlan plan, long price, double estimateSeconds, Action placeInput, CancellationToken cancellationToken);
+
+    /// Records where the holding attempt is (WorkPlaces: place, 0 outside the job's own work) and
+    /// raises the job's checkpoint to reached. Fenced: false when the lease is no longer the caller's.
+    Task<bool> MarkPlaceAsync(string jobId, string leaseToken, long place, long reached, CancellationToken cancellationToken);
 
     /// Gives a job back to the queue (fenced). countStrike false: the worker is stopping, the attempt
     /// is not counted at all.

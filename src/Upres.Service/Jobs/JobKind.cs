@@ -81,6 +81,7 @@ public sealed partial class JobKind(
                 return;
             }
 
+            lease.CountPlacesIn(job.Planned.Frames);
             var result = await upscaler.UpscaleAsync(request, lease, lease.Token);
             var elapsed = clock.GetElapsedTime(started);
             metrics.Processed(result.Frames, elapsed, elapsed.TotalSeconds > 0 ? result.Frames / elapsed.TotalSeconds : 0);
@@ -328,6 +329,9 @@ public sealed partial class JobKind(
 
             return state;
         }
+
+        public Task<bool> MarkPlaceAsync(long place, long reached, CancellationToken cancellationToken)
+            => store.MarkPlaceAsync(job.Id, claim.Token, place, reached, cancellationToken);
 
         public Task<bool> ReleaseAsync(bool countStrike, CancellationToken cancellationToken)
             => store.ReleaseAsync(job.Id, claim.Token, countStrike, cancellationToken);

@@ -43,10 +43,11 @@ public sealed record JobRecord
     public JobResult? Result { get; init; }
     public int Attempts { get; init; }
 
-    /// Attempts that died without passing the previous attempt's checkpoint; MaxAttempts of them fail the job.
+    /// Attempts that died inside the job's own work at the furthest place any attempt had reached
+    /// (WorkPlaces); MaxAttempts of them fail the job.
     public int Strikes { get; init; }
 
-    /// The furthest any attempt got (frames), persisted by the heartbeat.
+    /// The furthest place any attempt reached (WorkPlaces).
     public long Checkpoint { get; init; }
     public int MaxAttempts { get; init; }
 

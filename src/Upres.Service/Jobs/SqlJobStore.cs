@@ -16,8 +16,8 @@ namespace Upres.Service.Jobs;
 /// streams); other processes see it through JobChangeFeed.
 public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, TimeProvider clock, JobChanges? changes = null) : IJobStore
 {
-    private const string Claimable =
-        "(status = 'queued' OR (status = 'processing' AND lease_expires_at < @now AND strikes + CASE WHEN checkpoint <= attempt_checkpoint THEN 1 ELSE 0 END < max_attempts)) AND deleted_at IS NULL";
+    private static readonly string Claimable =
+        $"(status = 'queued' OR (status = 'processing' AND lease_expires_at < @now AND NOT {WorkPlaces.DeadAttemptExhausts})) AND deleted_at IS NULL";
 
     /// EndAsync's token for "whoever held it died": the end applies only while the lease is expired.
     public const string ExpiredLease = "(expired)";
@@ -134,16 +134,16 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
 
         // One statement: PostgreSQL workers skip a row another worker is claiming instead of queueing
         // behind its lock; SQLite has one writer at a time, so the subselect sees a settled queue.
-        // Taking over an expired lease judges the attempt that held it: it is a strike only if it
-        // died without passing the checkpoint the attempt before it had reached.
+        // Taking over an expired lease judges the attempt that held it: a strike only if it died
+        // inside the job's own work at the furthest place any attempt had reached (WorkPlaces).
         var token = Ids.New("lease");
         var skipLocked = db.Provider == DatabaseProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
         var row = await c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
             $"""
             UPDATE jobs SET
-                strikes = CASE WHEN status = 'processing' AND checkpoint <= attempt_checkpoint THEN strikes + 1 ELSE strikes END,
+                strikes = CASE WHEN status = 'processing' AND {WorkPlaces.DeadAttemptStrikes} THEN strikes + 1 ELSE strikes END,
                 status = 'processing', lease_token = @token, lease_expires_at = @until, attempts = attempts + 1, worker_id = @workerId,
-                attempt_checkpoint = checkpoint, started_at = COALESCE(started_at, @now), updated_at = @now
+                attempt_checkpoint = checkpoint, place = 0, started_at = COALESCE(started_at, @now), updated_at = @now
             WHERE id = (SELECT id FROM jobs WHERE {Claimable} ORDER BY id LIMIT 1 {skipLocked})
             RETURNING *
             """,
@@ -159,24 +159,26 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
     }
 
     /// A job whose worker died holding it, and whose dead attempt is the strike that reaches the
-    /// limit, is given up rather than tried again.
+    /// limit (or the last of the hard cap, WorkPlaces), is given up rather than tried again.
     private async Task GiveUpExhaustedAsync(DbConnection c, long now, CancellationToken cancellationToken)
     {
-        var exhausted = (await c.QueryAsync<string>(new CommandDefinition(
+        var exhausted = (await c.QueryAsync<(string Id, long Strike)>(new CommandDefinition(
             $"""
-            SELECT id FROM jobs WHERE status = 'processing' AND lease_expires_at < @now AND deleted_at IS NULL
-                AND strikes + CASE WHEN checkpoint <= attempt_checkpoint THEN 1 ELSE 0 END >= max_attempts
+            SELECT id, CASE WHEN {WorkPlaces.DeadAttemptStrikes} THEN 1 ELSE 0 END FROM jobs
+            WHERE status = 'processing' AND lease_expires_at < @now AND deleted_at IS NULL AND {WorkPlaces.DeadAttemptExhausts}
             LIMIT 20
             """,
             new { now }, cancellationToken: cancellationToken))).ToList();
-        foreach (var deadId in exhausted)
+        foreach (var (deadId, strike) in exhausted)
         {
             await using var tx = await db.BeginWriteAsync(c, cancellationToken);
             var dead = await GetAsync(c, tx, deadId, cancellationToken);
             if (dead is { Status: JobStatus.Processing } && dead.LeaseExpired(now))
             {
-                var end = new JobFailed(JobFailed.AttemptsExhausted,
-                    $"The job's worker stopped {dead.Strikes + 1} times without getting further than before; it was given up after {dead.MaxAttempts} such attempts.");
+                var strikes = dead.Strikes + (int)strike;
+                var end = new JobFailed(JobFailed.AttemptsExhausted, strikes >= dead.MaxAttempts
+                    ? $"The job's worker died {strikes + 1} times at the same place in its frames without ever getting further; the job was given up."
+                    : $"The job's worker stopped {dead.Attempts} times; it was given up after {dead.MaxAttempts * WorkPlaces.HardCapFactor} attempts in all.");
                 await EndInTransactionAsync(c, tx, dead, ExpiredLease, end, null, now, cancellationToken);
             }
 
@@ -194,8 +196,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             ? "UPDATE jobs SET lease_expires_at = @until WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing' RETURNING cancel_requested"
             : """
               UPDATE jobs SET lease_expires_at = @until, progress = @Progress, frames_done = @FramesDone, frames_total = @FramesTotal,
-                  fps = @Fps, eta_seconds = @EtaSeconds, updated_at = @now,
-                  checkpoint = CASE WHEN checkpoint > @FramesDone THEN checkpoint ELSE @FramesDone END
+                  fps = @Fps, eta_seconds = @EtaSeconds, updated_at = @now
               WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing' RETURNING cancel_requested
               """;
         var cancel = await c.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new
@@ -269,7 +270,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         await using var c = await db.OpenAsync(cancellationToken);
         var n = await c.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE jobs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, worker_id = NULL, updated_at = @now,
+            UPDATE jobs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, worker_id = NULL, place = 0, updated_at = @now,
                 {(countStrike ? "strikes = strikes + 1" : "attempts = attempts - 1")}
             WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing'
             """,
@@ -280,6 +281,17 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         }
 
         return n == 1;
+    }
+
+    public async Task<bool> MarkPlaceAsync(string jobId, string leaseToken, long place, long reached, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE jobs SET place = @place, checkpoint = CASE WHEN checkpoint > @reached THEN checkpoint ELSE @reached END
+            WHERE id = @jobId AND lease_token = @leaseToken AND status = 'processing'
+            """,
+            new { jobId, leaseToken, place, reached }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task<JobRecord?> RequestCancelAsync(string jobId, CancellationToken cancellationToken)

@@ -36,10 +36,11 @@ public sealed partial class SegmentKind(
             return;
         }
 
-        if (segment.Strikes >= job.MaxAttempts)
+        if (segment.Strikes >= job.MaxAttempts || segment.Attempts > job.MaxAttempts * WorkPlaces.HardCapFactor)
         {
-            await FailJobAsync(job, segment, lease, JobFailed.AttemptsExhausted,
-                $"The worker of segment {segment.Index} (frames {segment.Range.First}..{segment.Range.End - 1}) stopped {segment.Strikes} times without getting further than before; the job was given up.");
+            await FailJobAsync(job, segment, lease, JobFailed.AttemptsExhausted, segment.Strikes >= job.MaxAttempts
+                ? $"The worker of segment {segment.Index} (frames {segment.Range.First}..{segment.Range.End - 1}) died {segment.Strikes + 1} times at the same place without getting further; the job was given up."
+                : $"The worker of segment {segment.Index} (frames {segment.Range.First}..{segment.Range.End - 1}) stopped {segment.Attempts - 1} times; the job was given up.");
             return;
         }
 
@@ -49,6 +50,7 @@ public sealed partial class SegmentKind(
         {
             var timeline = FrameTimeline.FromJson(await File.ReadAllTextAsync(storage.PathOf(SegmentKeys.Timeline(job.Id)), lease.Token));
             var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), storage.ScratchPath($"{segment.Id}-joined{job.Spec.FileExtension}"), job.Planned);
+            lease.CountPlacesIn(segment.Range.Count);
             await upscaler.UpscaleSegmentAsync(request, timeline, segment.Range, scratch, lease, lease.Token);
             await CommitAsync(job, segment, lease, scratch);
         }
@@ -148,6 +150,9 @@ public sealed partial class SegmentKind(
 
         public Task<LeaseState> RenewAsync(TimeSpan lease, UpscaleProgress? progress, CancellationToken cancellationToken)
             => store.RenewAsync(segment.Id, claim.Token, lease, progress, cancellationToken);
+
+        public Task<bool> MarkPlaceAsync(long place, long reached, CancellationToken cancellationToken)
+            => store.MarkPlaceAsync(segment.Id, claim.Token, place, reached, cancellationToken);
 
         public Task<bool> ReleaseAsync(bool countStrike, CancellationToken cancellationToken)
             => store.ReleaseAsync(segment.Id, claim.Token, countStrike, cancellationToken);

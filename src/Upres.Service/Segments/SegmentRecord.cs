@@ -12,7 +12,7 @@ public sealed record SegmentRecord
     public required SegmentStatus Status { get; init; }
     public int Attempts { get; init; }
 
-    /// Attempts that died without passing the previous attempt's checkpoint (frames of this segment).
+    /// Attempts that died inside the segment's frames at the furthest place any attempt had reached (WorkPlaces).
     public int Strikes { get; init; }
     public long Checkpoint { get; init; }
     public string? WorkerId { get; init; }

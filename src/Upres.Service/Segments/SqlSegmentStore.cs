@@ -56,7 +56,7 @@ public sealed class SqlSegmentStore(IUpresDatabase db, IJobStore jobs, TimeProvi
     }
 
     /// Takes the first queued segment of a running split job, or one whose holder's lease expired
-    /// (judging that dead attempt as SqlJobStore does a job's: a strike only without progress).
+    /// (judging that dead attempt as SqlJobStore does a job's: WorkPlaces).
     public async Task<(SegmentRecord Segment, WorkClaim Claim)?> ClaimNextAsync(WorkerIdentity worker, TimeSpan lease, CancellationToken cancellationToken)
     {
         var now = clock.Ms();
@@ -66,9 +66,9 @@ public sealed class SqlSegmentStore(IUpresDatabase db, IJobStore jobs, TimeProvi
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"""
             UPDATE segments SET
-                strikes = CASE WHEN status = 'processing' AND checkpoint <= attempt_checkpoint THEN strikes + 1 ELSE strikes END,
+                strikes = CASE WHEN status = 'processing' AND {WorkPlaces.DeadAttemptStrikes} THEN strikes + 1 ELSE strikes END,
                 status = 'processing', lease_token = @token, lease_expires_at = @until, attempts = attempts + 1, worker_id = @workerId,
-                attempt_checkpoint = checkpoint, frames_done = 0, fps = 0, updated_at = @now
+                attempt_checkpoint = checkpoint, place = 0, frames_done = 0, fps = 0, updated_at = @now
             WHERE id = (
                 SELECT id FROM segments
                 WHERE (status = 'queued' OR (status = 'processing' AND lease_expires_at < @now))
@@ -95,8 +95,7 @@ public sealed class SqlSegmentStore(IUpresDatabase db, IJobStore jobs, TimeProvi
         await using var c = await db.OpenAsync(cancellationToken);
         var jobId = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
             """
-            UPDATE segments SET lease_expires_at = @until, frames_done = @done, fps = @fps, updated_at = @now,
-                checkpoint = CASE WHEN checkpoint > @done THEN checkpoint ELSE @done END
+            UPDATE segments SET lease_expires_at = @until, frames_done = @done, fps = @fps, updated_at = @now
             WHERE id = @segmentId AND lease_token = @token AND status = 'processing'
             RETURNING job_id
             """,
@@ -189,11 +188,23 @@ public sealed class SqlSegmentStore(IUpresDatabase db, IJobStore jobs, TimeProvi
         await using var c = await db.OpenAsync(cancellationToken);
         return await c.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE segments SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, worker_id = NULL, fps = 0, updated_at = @now,
+            UPDATE segments SET status = 'queued', lease_token = NULL, lease_expires_at = NULL, worker_id = NULL, place = 0, fps = 0, updated_at = @now,
                 {(countStrike ? "strikes = strikes + 1" : "attempts = attempts - 1")}
             WHERE id = @segmentId AND lease_token = @token AND status = 'processing'
             """,
             new { segmentId, token, now = clock.Ms() }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// Records where the holding attempt is in the segment's frames (WorkPlaces). Fenced.
+    public async Task<bool> MarkPlaceAsync(string segmentId, string token, long place, long reached, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE segments SET place = @place, checkpoint = CASE WHEN checkpoint > @reached THEN checkpoint ELSE @reached END
+            WHERE id = @segmentId AND lease_token = @token AND status = 'processing'
+            """,
+            new { segmentId, token, place, reached }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// Ends a segment whose job ended (cancelled, failed) without it. Fenced.

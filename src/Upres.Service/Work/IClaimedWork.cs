@@ -8,9 +8,12 @@ public interface IClaimedWork
 {
     WorkClaim Claim { get; }
 
-    /// Extends the lease and persists the latest progress, whose frames are also the unit's checkpoint
-    /// (a dead attempt is a strike only when it did not pass the previous attempt's checkpoint).
+    /// Extends the lease and persists the latest progress.
     Task<LeaseState> RenewAsync(TimeSpan lease, UpscaleProgress? progress, CancellationToken cancellationToken);
+
+    /// Records where the attempt is in the unit's work and raises the unit's checkpoint to reached
+    /// (WorkPlaces; fenced: false when the lease is gone).
+    Task<bool> MarkPlaceAsync(long place, long reached, CancellationToken cancellationToken);
 
     /// Gives the unit back to the queue. countStrike false: not the unit's fault (the worker is
     /// stopping), so the attempt is not counted either.

@@ -10,7 +10,7 @@ namespace Upres.Service.Work;
 /// cancelled when the lease is lost, the job is cancelled, or the worker is stopping, so the
 /// engine stops with it. A lost lease can never be committed: the holder's last write is fenced
 /// by the store, and CommitAsync does not even try once a heartbeat saw the loss.
-public sealed partial class WorkLease : IProgress<UpscaleProgress>, IAsyncDisposable
+public sealed partial class WorkLease : IProgress<UpscaleProgress>, IFrameCheckpoints, IAsyncDisposable
 {
     private readonly IClaimedWork _unit;
     private readonly TimeSpan _duration;
@@ -23,6 +23,8 @@ public sealed partial class WorkLease : IProgress<UpscaleProgress>, IAsyncDispos
     private readonly Task _heartbeat;
     private UpscaleProgress? _latest;
     private int _ended;
+    private long _framesPerPlace = 1;
+    private long _place = WorkPlaces.Outside;
 
     private WorkLease(IClaimedWork unit, TimeSpan duration, RunningJobs running, TimeProvider clock, ILogger logger, CancellationToken stopping)
     {
@@ -57,6 +59,34 @@ public sealed partial class WorkLease : IProgress<UpscaleProgress>, IAsyncDispos
         => new(unit, duration, running, clock, logger, stopping);
 
     public void Report(UpscaleProgress value) => Volatile.Write(ref _latest, value);
+
+    /// The unit's work is this many frames: its places (WorkPlaces) are cut from them, the same way
+    /// in every attempt.
+    public void CountPlacesIn(long frames) => _framesPerPlace = WorkPlaces.FramesPerPlace(frames);
+
+    /// The engine is about to upscale this frame: entering a new place is recorded (fenced) before
+    /// the frame's work begins, so a worker that dies on it is known to have died there.
+    public ValueTask BeforeFrameAsync(long index, CancellationToken cancellationToken)
+    {
+        var place = WorkPlaces.Of(index, _framesPerPlace);
+        return place == _place ? ValueTask.CompletedTask : new ValueTask(MarkPlaceAsync(place, place));
+    }
+
+    /// Every frame is upscaled: the attempt got past its last place and is outside the unit's work.
+    public ValueTask AfterLastFrameAsync(CancellationToken cancellationToken) => new(MarkPlaceAsync(WorkPlaces.Outside, _place + 1));
+
+    private async Task MarkPlaceAsync(long place, long reached)
+    {
+        if (!await WithRetriesAsync(ct => _unit.MarkPlaceAsync(place, reached, ct)))
+        {
+            Lost = true;
+            LogLost(Claim.Kind, Claim.UnitId);
+            await _work.CancelAsync();
+            _work.Token.ThrowIfCancellationRequested();
+        }
+
+        _place = place;
+    }
 
     /// Stops the heartbeat, then runs the fenced write (which must check the token in its own
     /// transaction). Returns false when the lease was lost and nothing was written. A database that

@@ -11,6 +11,7 @@ public sealed class ServerProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _output = [];
     private readonly Uri? _baseAddress;
+    private int _disposed;
 
     private ServerProcess(Process process, Uri? baseAddress)
     {
@@ -162,8 +163,14 @@ public sealed class ServerProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// Kills what is still running; a second call does nothing (a test may hold it in a using and a list).
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             KillHard();

@@ -25,6 +25,8 @@ public sealed class BrokenJobStore : IJobStore
 
     public Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, OutputPlan plan, long price, double estimateSeconds, Action placeInput, CancellationToken cancellationToken) => throw Gone();
 
+    public Task<bool> MarkPlaceAsync(string jobId, string leaseToken, long place, long reached, CancellationToken cancellationToken) => throw Gone();
+
     public Task<bool> ReleaseAsync(string jobId, string leaseToken, bool countStrike, CancellationToken cancellationToken) => throw Gone();
 
     public Task<JobRecord?> RequestCancelAsync(string jobId, CancellationToken cancellationToken) => throw Gone();
