@@ -83,11 +83,14 @@ public sealed class SegmentedJobTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
         var job = await (await _cluster.Client.GetAsync($"/v1/jobs/{jobId}")).ReadObjectAsync();
         Assert.Equal("cancelled", (string)job["status"]!);
-        // Each segment has minutes of work left here: stopping within seconds is the cancel's doing.
-        // The target (2 s: a heartbeat, then the engine's stop) is a speed figure on an idle machine,
-        // not a timed assertion; the measured delay is written out.
+        // Each segment has minutes of work left here: stopping within seconds is the cancel's doing. A
+        // segment leaves `processing` only once its engine and ffmpeg children have stopped. The target
+        // is 2 s (a heartbeat of at most 1 s finds the job over, then the engine stops); the bound
+        // asserted is looser because this machine is shared and starved, and the figure is written out.
         await WaitAsync(async () => (await SegmentsAsync(jobId)).All(s => s.Status != "processing"), TimeSpan.FromSeconds(30));
-        output.WriteLine($"every segment stopped {asked.Elapsed.TotalSeconds:0.0} s after the cancel");
+        var stopped = asked.Elapsed;
+        output.WriteLine($"every segment stopped {stopped.TotalSeconds:0.00} s after the cancel (target 2 s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        Assert.True(stopped < TimeSpan.FromSeconds(8), $"the segments stopped {stopped.TotalSeconds:0.0} s after the cancel" + _cluster.Logs());
         Assert.All(await SegmentsAsync(jobId), s => Assert.NotEqual("done", s.Status));
         Assert.Equal(["release", "reserve"], await _cluster.LedgerAsync(jobId));
     }
