@@ -142,7 +142,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         var row = await c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
             $"""
             UPDATE jobs SET
-                strikes = CASE WHEN status = 'processing' AND {WorkPlaces.DeadAttemptStrikes} THEN strikes + 1 ELSE strikes END,
+                strikes = {WorkPlaces.StrikesAfterTakeover},
                 status = 'processing', lease_token = @token, lease_expires_at = @until, attempts = attempts + 1, worker_id = @workerId,
                 attempt_checkpoint = checkpoint, place = 0, started_at = COALESCE(started_at, @now), updated_at = @now
             WHERE id = (SELECT id FROM jobs WHERE {Claimable} ORDER BY id LIMIT 1 {skipLocked})

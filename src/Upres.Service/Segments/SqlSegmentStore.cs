@@ -66,7 +66,7 @@ public sealed class SqlSegmentStore(IUpresDatabase db, IJobStore jobs, TimeProvi
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"""
             UPDATE segments SET
-                strikes = CASE WHEN status = 'processing' AND {WorkPlaces.DeadAttemptStrikes} THEN strikes + 1 ELSE strikes END,
+                strikes = {WorkPlaces.StrikesAfterTakeover},
                 status = 'processing', lease_token = @token, lease_expires_at = @until, attempts = attempts + 1, worker_id = @workerId,
                 attempt_checkpoint = checkpoint, place = 0, frames_done = 0, fps = 0, updated_at = @now
             WHERE id = (

@@ -20,8 +20,9 @@ namespace Upres.Service.Work;
 /// current attempt was claimed. A dead attempt is a strike only when it died inside the unit's work
 /// at exactly that furthest place: it got as far as any attempt ever did and no further. Dying at an
 /// earlier place says nothing against the unit (an attempt got past it before), and getting
-/// further moves the mark. The first death inside the work only sets the mark, so a unit that kills
-/// its worker at the same frame every time fails after 1 + max_attempts deaths.
+/// further moves the mark; either clears the strikes, which count consecutive deaths at the mark.
+/// The first death inside the work only sets the mark, so a unit that kills its worker at the same
+/// frame every time fails after 1 + max_attempts deaths.
 public static class WorkPlaces
 {
     public const long Outside = 0;
@@ -33,6 +34,12 @@ public static class WorkPlaces
 
     /// SQL over a unit row whose lease expired: the attempt that held it died at the furthest place.
     public const string DeadAttemptStrikes = "(place > 0 AND place = attempt_checkpoint)";
+
+    /// SQL for the strikes of a unit being claimed: a dead holder at the furthest place adds one; a
+    /// dead holder anywhere else clears them (the crash did not repeat: strikes count consecutive
+    /// deaths at the same place); a queued unit keeps its count.
+    public const string StrikesAfterTakeover =
+        $"CASE WHEN status <> 'processing' THEN strikes WHEN {DeadAttemptStrikes} THEN strikes + 1 ELSE 0 END";
 
     /// SQL over a job row whose lease expired: the attempt that held it was its last.
     public static readonly string DeadAttemptExhausts = string.Create(CultureInfo.InvariantCulture,
