@@ -115,7 +115,7 @@ public static class OutputPlanner
         var length = video.Duration ?? info.Duration;
         if (start is { } from && from > TimeSpan.Zero && length > TimeSpan.Zero && from >= length)
         {
-            throw new UpscaleException(UpscaleErrorCodes.InvalidRequest, string.Create(CultureInfo.InvariantCulture,
+            throw new UpscaleException(UpscaleErrorCodes.NoFrames, string.Create(CultureInfo.InvariantCulture,
                 $"the trim starts at {from.TotalSeconds:0.###} s, after the end of the input ({length.TotalSeconds:0.###} s)"));
         }
 

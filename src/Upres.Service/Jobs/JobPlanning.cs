@@ -56,7 +56,8 @@ public static class JobPlanning
     {
         UpscaleErrorCodes.UnsupportedContainerCodec => Errors.UnsupportedContainerCodec(Sentence(e.Message)),
         UpscaleErrorCodes.VariableFrameRate => Errors.VariableFrameRate(Sentence(e.Message)),
-        UpscaleErrorCodes.InvalidRequest or UpscaleErrorCodes.UnsupportedContainer => Errors.Validation(Sentence(e.Message)),
+        // A trim that starts after the end is the request's fault, as the service has always said it.
+        UpscaleErrorCodes.InvalidRequest or UpscaleErrorCodes.UnsupportedContainer or UpscaleErrorCodes.NoFrames => Errors.Validation(Sentence(e.Message)),
         UpscaleErrorCodes.NoVideoStream => Errors.UnsupportedMedia("The input has no video stream."),
         _ => Errors.UnsupportedMedia($"{e.Code}: {Sentence(e.Message)}"),
     };

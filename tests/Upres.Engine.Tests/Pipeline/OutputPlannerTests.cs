@@ -245,9 +245,9 @@ public class OutputPlannerTests
     }
 
     [Fact]
-    public void A_trim_that_starts_after_the_end_is_an_invalid_request()
+    public void A_trim_that_starts_after_the_end_is_refused_before_any_decode()
     {
-        Assert.Equal(UpscaleErrorCodes.InvalidRequest,
+        Assert.Equal(UpscaleErrorCodes.NoFrames,
             Assert.Throws<UpscaleException>(() => OutputPlanner.Plan(Request() with { Scale = 2, StartMs = 2000 }, Info())).Code);
     }
 
