@@ -27,6 +27,7 @@ public static class AccountApi
         admin.MapGet("/accounts/{id}", GetAccountAdmin);
         admin.MapPost("/accounts/{id}/keys", CreateKey);
         admin.MapPost("/accounts/{id}/credits", AddCredits);
+        admin.MapPut("/accounts/{id}/storage-quota", SetStorageQuota);
         admin.MapGet("/accounts/{id}/keys", ListKeys);
         admin.MapDelete("/accounts/{id}/keys/{keyId}", RevokeKey);
         admin.MapPost("/accounts/{id}/webhook-secret/rotate", RotateWebhookSecret);
@@ -105,6 +106,18 @@ public static class AccountApi
         => await store.RotateWebhookSecretAsync(id, TimeSpan.FromHours(options.Value.WebhookSecretOverlapHours), ct) is { } rotated
             ? TypedResults.Ok(rotated)
             : Errors.NotFound("account", id).ToProblem();
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> SetStorageQuota(string id, StorageQuotaBody body, IAccountStore store, CancellationToken ct)
+    {
+        if (body.QuotaBytes is < 0)
+        {
+            return Errors.Validation("'quota_bytes' is a number of bytes (0: no quota), or null for the server's default.").ToProblem();
+        }
+
+        return await store.SetStorageQuotaAsync(id, body.QuotaBytes, ct) is { } account
+            ? TypedResults.Ok(AccountView.From(account))
+            : Errors.NotFound("account", id).ToProblem();
+    }
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> AddCredits(string id, AddCreditsBody body, IAccountStore store, CancellationToken ct)
     {

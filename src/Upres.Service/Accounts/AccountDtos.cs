@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Accounts;
 
@@ -13,10 +14,14 @@ public sealed record AccountView(
     long Reserved,
     long Available,
     [property: JsonPropertyName("webhook_secret")] string WebhookSecret,
-    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt)
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    StorageUsage Storage)
 {
-    public static AccountView From(Account a) => new(a.Id, a.Name, a.Balance, a.Reserved, a.Available, a.WebhookSecret, a.CreatedAt);
+    public static AccountView From(Account a) => new(a.Id, a.Name, a.Balance, a.Reserved, a.Available, a.WebhookSecret, a.CreatedAt, a.Storage);
 }
+
+/// The admin's storage quota for one account: bytes, 0 for none, null to fall back to UPRES_STORAGE_QUOTA_MB.
+public sealed record StorageQuotaBody([property: JsonPropertyName("quota_bytes")] long? QuotaBytes);
 
 public sealed record ApiKeyView(string Id, [property: JsonPropertyName("account_id")] string AccountId, string Key, string Prefix, [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt);
 

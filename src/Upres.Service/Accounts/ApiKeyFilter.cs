@@ -11,7 +11,9 @@ public sealed class ApiKeyFilter : IEndpointFilter
     {
         var http = context.HttpContext;
         var key = BearerToken(http.Request);
-        var account = key is null ? null : await http.RequestServices.GetRequiredService<IAccountStore>().AuthenticateAsync(key, http.RequestAborted);
+        var account = key is null or { Length: 0 or > 200 }
+            ? null
+            : await http.RequestServices.GetRequiredService<IAccountStore>().AuthenticateHashAsync(ApiKeyHash.ForRequest(http, key), http.RequestAborted);
         if (account is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";

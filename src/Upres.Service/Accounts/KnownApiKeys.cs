@@ -8,8 +8,8 @@ namespace Upres.Service.Accounts;
 /// Which account each live key hash belongs to, in memory, so the rate limiter can count a request
 /// against its account before the request is authenticated (whatever spelling of the header carried
 /// the key), and can tell a key it has never seen (most likely a guess) from a real one without a
-/// database lookup. Authentication itself always asks the database, so a revocation on another
-/// server is honoured at once; this map only chooses the bucket.
+/// database lookup. This map only chooses the bucket; authentication asks the database (or
+/// ApiKeyCache, for at most UPRES_AUTH_CACHE_SECONDS).
 public sealed class KnownApiKeys
 {
     private const int MaxEntries = 1_000_000;

@@ -1,14 +1,20 @@
 using Dapper;
+using Microsoft.Extensions.Options;
 using Upres.Service.Billing;
 using Upres.Service.Data;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Accounts;
 
-public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, KnownApiKeys? knownKeys = null) : IAccountStore
+public sealed class SqlAccountStore(
+    IUpresDatabase db, TimeProvider clock, KnownApiKeys? knownKeys = null, IOptions<StorageSpaceOptions>? storageOptions = null, ApiKeyCache? keyCache = null) : IAccountStore
 {
     private readonly KnownApiKeys _known = knownKeys ?? new KnownApiKeys();
+    private readonly ApiKeyCache _cache = keyCache ?? ApiKeyCache.Off;
+    private readonly long _defaultQuota = storageOptions?.Value.StorageQuotaBytes ?? new StorageSpaceOptions().StorageQuotaBytes;
 
-    private const string AccountColumns = "id AS Id, name AS Name, balance AS Balance, reserved AS Reserved, webhook_secret AS WebhookSecret, created_at AS CreatedAt";
+    private const string AccountColumns =
+        "id AS Id, name AS Name, balance AS Balance, reserved AS Reserved, webhook_secret AS WebhookSecret, created_at AS CreatedAt, storage_used AS StorageUsed, storage_quota AS StorageQuota";
 
     public async Task<Account> CreateAsync(string name, long credits, CancellationToken cancellationToken)
     {
@@ -26,7 +32,7 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         }
 
         await tx.CommitAsync(cancellationToken);
-        return new Account(id, name, credits, 0, secret, now.ToTime());
+        return new Account(id, name, credits, 0, secret, now.ToTime()) { Storage = StorageUsage.Of(0, null, _defaultQuota) };
     }
 
     public async Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken)
@@ -34,7 +40,7 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         await using var c = await db.OpenAsync(cancellationToken);
         var row = await c.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(
             $"SELECT {AccountColumns} FROM accounts WHERE id = @accountId", new { accountId }, cancellationToken: cancellationToken));
-        return row?.ToAccount();
+        return row?.ToAccount(_defaultQuota);
     }
 
     public async Task<Account?> FindByNameAsync(string name, CancellationToken cancellationToken)
@@ -42,7 +48,7 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         await using var c = await db.OpenAsync(cancellationToken);
         var row = await c.QueryFirstOrDefaultAsync<AccountRow>(new CommandDefinition(
             $"SELECT {AccountColumns} FROM accounts WHERE name = @name ORDER BY created_at, id", new { name }, cancellationToken: cancellationToken));
-        return row?.ToAccount();
+        return row?.ToAccount(_defaultQuota);
     }
 
     public async Task<CreatedApiKey?> CreateKeyAsync(string accountId, CancellationToken cancellationToken)
@@ -71,11 +77,23 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
             return null;
         }
 
-        var hash = ApiKeyHash.Of(rawKey.Trim());
+        return await AuthenticateHashAsync(ApiKeyHash.Of(rawKey.Trim()), cancellationToken);
+    }
+
+    public async Task<Account?> AuthenticateHashAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        var hash = keyHash;
+        if (_cache.TryGet(hash, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = _cache.Generation;
         await using var c = await db.OpenAsync(cancellationToken);
         var row = await c.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(
             """
-            SELECT a.id AS Id, a.name AS Name, a.balance AS Balance, a.reserved AS Reserved, a.webhook_secret AS WebhookSecret, a.created_at AS CreatedAt
+            SELECT a.id AS Id, a.name AS Name, a.balance AS Balance, a.reserved AS Reserved, a.webhook_secret AS WebhookSecret, a.created_at AS CreatedAt,
+                   a.storage_used AS StorageUsed, a.storage_quota AS StorageQuota
             FROM api_keys k JOIN accounts a ON a.id = k.account_id
             WHERE k.key_hash = @hash AND k.revoked_at IS NULL
             """,
@@ -87,7 +105,9 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         }
 
         _known.Add(hash, row.Id);
-        return row.ToAccount();
+        var account = row.ToAccount(_defaultQuota);
+        _cache.Add(hash, account, generation);
+        return account;
     }
 
     public async Task<Account?> AddCreditsAsync(string accountId, long amount, string? note, CancellationToken cancellationToken)
@@ -110,6 +130,21 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         }
 
         await tx.CommitAsync(cancellationToken);
+        return await GetAsync(accountId, cancellationToken);
+    }
+
+    public async Task<Account?> SetStorageQuotaAsync(string accountId, long? quotaBytes, CancellationToken cancellationToken)
+    {
+        await using (var c = await db.OpenAsync(cancellationToken))
+        {
+            var changed = await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE accounts SET storage_quota = @quotaBytes WHERE id = @accountId", new { accountId, quotaBytes }, cancellationToken: cancellationToken));
+            if (changed == 0)
+            {
+                return null;
+            }
+        }
+
         return await GetAsync(accountId, cancellationToken);
     }
 
@@ -141,6 +176,7 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET revoked_at = @now WHERE id = @keyId AND account_id = @accountId AND revoked_at IS NULL",
             new { keyId, accountId, now = clock.Ms() }, cancellationToken: cancellationToken));
+        _cache.Revoked(hash);
         return true;
     }
 
@@ -190,8 +226,13 @@ public sealed class SqlAccountStore(IUpresDatabase db, TimeProvider clock, Known
         public long Reserved { get; set; }
         public string WebhookSecret { get; set; } = "";
         public long CreatedAt { get; set; }
+        public long StorageUsed { get; set; }
+        public long? StorageQuota { get; set; }
 
-        public Account ToAccount() => new(Id, Name, Balance, Reserved, WebhookSecret, CreatedAt.ToTime());
+        public Account ToAccount(long defaultQuota) => new(Id, Name, Balance, Reserved, WebhookSecret, CreatedAt.ToTime())
+        {
+            Storage = StorageUsage.Of(StorageUsed, StorageQuota, defaultQuota),
+        };
     }
 
     private sealed class LedgerRow

@@ -218,6 +218,15 @@ internal static class Migrations
         """
         ALTER TABLE jobs ADD COLUMN estimate_only {int} NOT NULL DEFAULT 0;
         """,
+        // Per-account storage quota: the bytes an account keeps (uploads, results), its own quota
+        // (NULL: UPRES_STORAGE_QUOTA_MB; 0: none) and the bytes each job's files were counted for.
+        // Existing uploads are counted; results stored before this step are not.
+        """
+        ALTER TABLE accounts ADD COLUMN storage_used {int} NOT NULL DEFAULT 0;
+        ALTER TABLE accounts ADD COLUMN storage_quota {int};
+        ALTER TABLE jobs ADD COLUMN stored_bytes {int} NOT NULL DEFAULT 0;
+        UPDATE accounts SET storage_used = COALESCE((SELECT SUM(u.size_bytes) FROM uploads u WHERE u.account_id = accounts.id AND u.deleted_at IS NULL), 0);
+        """,
     ];
 
     public static async Task ApplyAsync(IUpresDatabase database, DbConnection connection, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Upres.Service.Storage;
 
 namespace Upres.Service.Data;
@@ -8,6 +10,9 @@ namespace Upres.Service.Data;
 public sealed class SqliteDatabase : IUpresDatabase
 {
     private readonly string _connectionString;
+
+    // Pooled connections keep their native handle: the PRAGMAs are set once per handle, not per open.
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
 
     public SqliteDatabase(string path)
     {
@@ -45,8 +50,13 @@ public sealed class SqliteDatabase : IUpresDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // WAL lets the API read while a worker writes; busy_timeout makes writers queue instead of failing.
-        await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+        if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+        {
+            // WAL lets the API read while a worker writes; busy_timeout makes writers queue instead of failing.
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+            _configured.TryAdd(handle, this);
+        }
+
         return connection;
     }
 

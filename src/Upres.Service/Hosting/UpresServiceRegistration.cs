@@ -88,6 +88,8 @@ public static class UpresServiceRegistration
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<KnownApiKeys>();
         services.AddHostedService<KnownApiKeys.Loader>();
+        services.AddSettings<ApiKeyCacheOptions>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddScoped<CurrentAccount>();
         services.AddSingleton<AdminKeyFilter>();

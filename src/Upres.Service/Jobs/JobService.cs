@@ -39,6 +39,7 @@ public sealed class JobService(
         if (!request.EstimateOnly)
         {
             space.EnsureRoomForNewWork();
+            await RequireStorageRoomAsync(request.AccountId, cancellationToken);
         }
 
         var spec = request.Spec;
@@ -139,6 +140,17 @@ public sealed class JobService(
         metrics.JobCreated();
         signal.Notify();
         return new JobCreation(stored, null, null, 0, false);
+    }
+
+    /// Refuses (storage_quota_exceeded) an account that keeps its whole storage quota already: its
+    /// result would have nowhere to go. A result is counted when its job completes (even past the
+    /// quota: the job was accepted), so the quota holds up to the results of jobs already running.
+    private async Task RequireStorageRoomAsync(string accountId, CancellationToken cancellationToken)
+    {
+        if (await accounts.GetAsync(accountId, cancellationToken) is { Storage: { AvailableBytes: 0 } usage })
+        {
+            throw new ServiceException(Errors.StorageQuotaExceeded(usage, null));
+        }
     }
 
     /// Refuses (insufficient_credits) an account that cannot pay the least any job with this spec

@@ -8,6 +8,7 @@ using Upres.Service.Data;
 using Upres.Service.Problems;
 using Upres.Service.Webhooks;
 using Upres.Service.Segments;
+using Upres.Service.Storage;
 using Upres.Service.Work;
 
 namespace Upres.Service.Jobs;
@@ -327,7 +328,16 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
     public async Task MarkFilesDeletedAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
-        await c.ExecuteAsync(new CommandDefinition("UPDATE jobs SET files_deleted_at = @now WHERE id = @jobId", new { jobId, now = clock.Ms() }, cancellationToken: cancellationToken));
+        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+        var deleted = await c.QuerySingleOrDefaultAsync<StoredBytes>(new CommandDefinition(
+            "UPDATE jobs SET files_deleted_at = @now WHERE id = @jobId AND files_deleted_at IS NULL RETURNING account_id AS AccountId, stored_bytes AS Bytes",
+            new { jobId, now = clock.Ms() }, tx, cancellationToken: cancellationToken));
+        if (deleted is { Bytes: > 0 })
+        {
+            await StorageLedger.ReleaseAsync(c, tx, deleted.AccountId, deleted.Bytes, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<JobRecord>> ExpiredFilesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -399,13 +409,13 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             $"""
             UPDATE jobs SET status = @status, lease_token = NULL, lease_expires_at = NULL, worker_id = NULL, finished_at = @now, updated_at = @now,
                 error_code = @errorCode, error_message = @errorMessage
-                {(result is null ? "" : ", progress = 1, frames_done = frames_total, eta_seconds = 0, result_key = @resultKey, result_json = @resultJson")}
+                {(result is null ? "" : ", progress = 1, frames_done = frames_total, eta_seconds = 0, result_key = @resultKey, result_json = @resultJson, stored_bytes = @resultBytes")}
             WHERE id = @jobId AND status = @was AND {(job.LeaseToken is null ? "lease_token IS NULL" : "lease_token = @held")}
             """,
             new
             {
                 jobId = job.Id, now, status = end.Status.ToWire(), errorCode, errorMessage, was = job.Status.ToWire(), held = job.LeaseToken,
-                resultKey = result?.Key, resultJson = result is null ? null : JsonSerializer.Serialize(result),
+                resultKey = result?.Key, resultJson = result is null ? null : JsonSerializer.Serialize(result), resultBytes = result?.SizeBytes ?? 0,
             },
             tx, cancellationToken: cancellationToken));
         if (updated != 1)
@@ -419,6 +429,11 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             _ => CreditLedger.ReleaseAsync(c, tx, job.AccountId, job.Id, job.Price, now, cancellationToken),
         };
         await settled;
+        if (result is not null)
+        {
+            await StorageLedger.AddAsync(c, tx, job.AccountId, result.SizeBytes, cancellationToken);
+        }
+
         placeFiles?.Invoke(job);
         var ended = await GetAsync(c, tx, job.Id, cancellationToken);
         await outbox.SupersedeProgressAsync(c, tx, job.Id, now, cancellationToken);

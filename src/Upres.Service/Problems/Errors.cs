@@ -53,6 +53,13 @@ public static class Errors
     public static ServiceError InsufficientStorage() => new("insufficient_storage", StatusCodes.Status507InsufficientStorage, "The server is low on storage.",
         "New uploads and jobs are refused until space is freed; try again later.");
 
+    public static ServiceError StorageQuotaExceeded(Storage.StorageUsage usage, long? neededBytes) => new("storage_quota_exceeded", StatusCodes.Status507InsufficientStorage,
+        "The account's storage quota is used up.",
+        $"The account keeps {usage.UsedBytes} of its {usage.QuotaBytes} bytes{(neededBytes is { } n ? $" and this needs {n} more" : "")}; delete jobs (DELETE /v1/jobs/{{id}}) or wait for files to expire.")
+    {
+        Extra = new() { ["used_bytes"] = usage.UsedBytes, ["quota_bytes"] = usage.QuotaBytes },
+    };
+
     public static ServiceError TooManyStreams(int limit) => new("too_many_streams", StatusCodes.Status429TooManyRequests, "Too many open event streams for this API key.",
         $"At most {limit} event streams per key are open at once; close one, or read GET /v1/jobs/{{id}}.");
 

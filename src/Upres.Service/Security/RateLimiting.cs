@@ -38,7 +38,7 @@ public static class RateLimiting
                 var (partition, limit) = KeyFrom(ctx.Request) switch
                 {
                     null => ("ip:" + address, options.RateLimitPerMinute * 4),
-                    var key when ctx.RequestServices.GetRequiredService<KnownApiKeys>().TryGetAccount(ApiKeyHash.Of(key), out var accountId)
+                    var key when ctx.RequestServices.GetRequiredService<KnownApiKeys>().TryGetAccount(ApiKeyHash.ForRequest(ctx, key), out var accountId)
                         => ("account:" + accountId, options.RateLimitPerMinute),
                     _ => ("unknown-key:" + address, options.AuthFailuresPerMinute),
                 };

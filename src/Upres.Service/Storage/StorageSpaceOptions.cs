@@ -10,4 +10,12 @@ public sealed class StorageSpaceOptions
     [ConfigurationKeyName("UPRES_MIN_FREE_MB")]
     [Range(0, 1_000_000_000)]
     public long MinFreeMegabytes { get; set; } = 512;
+
+    /// Bytes one account may keep on the storage root (its uploads and its jobs' results), unless the
+    /// admin set its own quota; 0 means no quota.
+    [ConfigurationKeyName("UPRES_STORAGE_QUOTA_MB")]
+    [Range(0, 1_000_000_000)]
+    public long StorageQuotaMegabytes { get; set; } = 20 * 1024;
+
+    public long StorageQuotaBytes => StorageQuotaMegabytes * 1024 * 1024;
 }

@@ -1,19 +1,26 @@
 using Dapper;
+using Microsoft.Extensions.Options;
 using Upres.Service.Data;
+using Upres.Service.Storage;
 
 namespace Upres.Service.Uploads;
 
-public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUploadStore
+public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock, IOptions<StorageSpaceOptions>? storageOptions = null) : IUploadStore
 {
+    private readonly long _defaultQuota = storageOptions?.Value.StorageQuotaBytes ?? new StorageSpaceOptions().StorageQuotaBytes;
+
     private const string Columns = "id AS Id, account_id AS AccountId, file_key AS Key, file_name AS FileName, size_bytes AS SizeBytes, probe_json AS ProbeJson, created_at AS CreatedAt, kept_until AS KeptUntil";
 
     public async Task InsertAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
+        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+        await StorageLedger.AddWithinQuotaAsync(c, tx, upload.AccountId, upload.SizeBytes, _defaultQuota, cancellationToken);
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO uploads (id, account_id, file_key, file_name, size_bytes, probe_json, created_at) VALUES (@Id, @AccountId, @Key, @FileName, @SizeBytes, @ProbeJson, @CreatedAt)",
             new { upload.Id, upload.AccountId, upload.Key, upload.FileName, upload.SizeBytes, upload.ProbeJson, CreatedAt = upload.CreatedAt.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+            tx, cancellationToken: cancellationToken));
+        await tx.CommitAsync(cancellationToken);
     }
 
     public async Task<UploadRecord?> GetAsync(string accountId, string uploadId, CancellationToken cancellationToken)
@@ -57,8 +64,16 @@ public sealed class SqlUploadStore(IUpresDatabase db, TimeProvider clock) : IUpl
     public async Task MarkDeletedAsync(string uploadId, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
-        await c.ExecuteAsync(new CommandDefinition("UPDATE uploads SET deleted_at = @now WHERE id = @uploadId",
-            new { uploadId, now = clock.Ms() }, cancellationToken: cancellationToken));
+        await using var tx = await db.BeginWriteAsync(c, cancellationToken);
+        var deleted = await c.QuerySingleOrDefaultAsync<StoredBytes>(new CommandDefinition(
+            "UPDATE uploads SET deleted_at = @now WHERE id = @uploadId AND deleted_at IS NULL RETURNING account_id AS AccountId, size_bytes AS Bytes",
+            new { uploadId, now = clock.Ms() }, tx, cancellationToken: cancellationToken));
+        if (deleted is not null)
+        {
+            await StorageLedger.ReleaseAsync(c, tx, deleted.AccountId, deleted.Bytes, cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
     }
 
     private sealed class Row

@@ -18,6 +18,12 @@ public enum ProblemKind
     RateLimited,
     InputRejected,
     PayloadTooLarge,
+
+    /// The account's storage quota is used up (uploads and results it keeps).
+    StorageQuotaExceeded,
+
+    /// The server's storage is nearly full.
+    InsufficientStorage,
     Internal,
 }
 

@@ -9,12 +9,13 @@ public static class DialectAuth
 {
     public static async Task<Account?> AuthenticateAsync(HttpContext http, string? rawKey, CancellationToken cancellationToken)
     {
-        if (rawKey is null)
+        var key = rawKey?.Trim();
+        if (key is null or { Length: 0 or > 200 })
         {
             return null;
         }
 
-        var account = await http.RequestServices.GetRequiredService<IAccountStore>().AuthenticateAsync(rawKey, cancellationToken);
+        var account = await http.RequestServices.GetRequiredService<IAccountStore>().AuthenticateHashAsync(ApiKeyHash.ForRequest(http, key), cancellationToken);
         if (account is not null)
         {
             http.RequestServices.GetRequiredService<CurrentAccount>().Set(account);

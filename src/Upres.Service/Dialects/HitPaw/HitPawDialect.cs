@@ -225,6 +225,8 @@ public static class HitPawDialect
             ProblemKind.RateLimited => (429, HitPawErrorCodes.TooManyRequests),
             ProblemKind.Internal => (500, HitPawErrorCodes.InternalError),
             ProblemKind.PayloadTooLarge => (413, HitPawErrorCodes.InvalidParameter),
+            ProblemKind.StorageQuotaExceeded => (507, HitPawErrorCodes.StorageQuotaExceeded),
+            ProblemKind.InsufficientStorage => (507, HitPawErrorCodes.InsufficientStorage),
             _ => (400, HitPawErrorCodes.InvalidParameter),
         };
         var message = HitPawErrorCodes.MessageOf(code);

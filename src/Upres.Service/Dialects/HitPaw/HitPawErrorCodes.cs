@@ -12,6 +12,8 @@ public static class HitPawErrorCodes
     public const int TooManyRequests = 501006;
     public const int InternalError = 501007;
     public const int NoSuchEndpoint = 501008;
+    public const int StorageQuotaExceeded = 501009;
+    public const int InsufficientStorage = 501010;
     public const int InvalidVideoUrl = 501016;
 
     /// The fixed message of each code: the document's words for its three, the same style for ours.
@@ -25,6 +27,8 @@ public static class HitPawErrorCodes
         JobNotFound => "The job_id is not found",
         TooManyRequests => "Too many requests",
         NoSuchEndpoint => "The API endpoint is not found",
+        StorageQuotaExceeded => "The storage quota for this APIKEY is used up",
+        InsufficientStorage => "The server is low on storage",
         _ => "Internal error",
     };
 }

@@ -153,6 +153,7 @@ public static class KieDialect
             ProblemKind.NotFound => (422, RecordInfoIsNull),
             ProblemKind.UnknownPath or ProblemKind.MethodNotAllowed => (404, "Not Found - The requested resource or endpoint does not exist"),
             ProblemKind.RateLimited => (429, "Rate limit exceeded"),
+            ProblemKind.StorageQuotaExceeded or ProblemKind.InsufficientStorage => (507, problem.Message),
             ProblemKind.Internal => (500, "Server Error - An unexpected error occurred while processing the request"),
             _ => (422, problem.Message),
         };

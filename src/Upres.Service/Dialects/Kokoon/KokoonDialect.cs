@@ -187,6 +187,7 @@ public static class KokoonDialect
         ProblemKind.MethodNotAllowed => (405, new(problem.Message)),
         ProblemKind.RateLimited => (429, new("too many requests")),
         ProblemKind.PayloadTooLarge => (413, new(problem.Message)),
+        ProblemKind.StorageQuotaExceeded or ProblemKind.InsufficientStorage => (507, new(problem.Message)),
         ProblemKind.Internal => (500, new(problem.Message)),
         _ => (400, new(problem.Message)),
     };

@@ -84,6 +84,8 @@ public static class MingyanDialect
         ProblemKind.UnknownPath => (404, new(problem.Message, "not_found")),
         ProblemKind.MethodNotAllowed => (405, new(problem.Message, "method_not_allowed")),
         ProblemKind.RateLimited => (429, new(problem.Message, "rate_limit_exceeded")),
+        ProblemKind.StorageQuotaExceeded => (507, new(problem.Message, "storage_quota_exceeded")),
+        ProblemKind.InsufficientStorage => (507, new(problem.Message, "insufficient_storage")),
         _ => (500, new(problem.Message, "internal_error")),
     };
 
