@@ -100,4 +100,16 @@ public sealed class JobPlanningTests
         Assert.Equal("variable_frame_rate", Assert.Throws<ServiceException>(() => JobPlanning.Plan(new JobSpec { Fps = 60 },
             source with { Streams = [source.Streams[0] with { IsVariableFrameRate = true }] })).Error.Code);
     }
+
+    [Fact]
+    public void A_job_stored_before_its_probe_was_kept_runs_at_its_stored_size_without_being_held_to_it()
+    {
+        var older = new PlannedOutput(320, 180, 25, TimeSpan.FromSeconds(2), 51, 160, 90, 25);
+
+        var run = new JobSpec { Scale = 2 }.ToUpscaleRequest("/in", "/out.mp4", probe: null, plan: older);
+
+        Assert.Equal((320, 180, (int?)null, 51L), (run.Width!.Value, run.Height!.Value, run.Scale, run.MaxFrames!.Value));
+        Assert.Null(run.Plan);
+        Assert.Null(run.InputFormat);
+    }
 }

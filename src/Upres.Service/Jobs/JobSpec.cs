@@ -90,18 +90,21 @@ public sealed record JobSpec
     {
         var (start, duration) = EffectiveTrim();
         var sized = Width is not null || Height is not null || ShortSide is not null;
+        // A job stored before its probe was kept was planned by an older planner: it runs at its
+        // stored size, and is not held to numbers the engine's planner may round differently.
+        var legacy = plan is not null && probe is null;
         return new UpscaleRequest
         {
             InputPath = inputPath,
             OutputPath = outputPath,
             Probe = probe,
             InputFormat = probe?.Demuxer,
-            Plan = plan,
+            Plan = legacy ? null : plan,
             Model = UseSr ? Model : Upres.Engine.UpscaleEngine.NoSuperResolution,
-            Scale = sized ? null : Scale ?? 2,
-            Width = Width,
-            Height = Height,
-            ShortSide = Width is null && Height is null ? ShortSide : null,
+            Scale = sized || legacy ? null : Scale ?? 2,
+            Width = legacy ? plan!.Width : Width,
+            Height = legacy ? plan!.Height : Height,
+            ShortSide = legacy || Width is not null || Height is not null ? null : ShortSide,
             Fit = Fit,
             StartMs = start,
             DurationMs = duration,
