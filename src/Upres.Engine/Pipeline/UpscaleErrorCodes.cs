@@ -53,6 +53,9 @@ public static class UpscaleErrorCodes
     /// timeline, not the source's frames): run it whole.
     public const string NotSegmentable = "not_segmentable";
 
+    /// The file system the output is written to ran out of space (ffmpeg's "No space left on device").
+    public const string StorageFull = "storage_full";
+
     public static IReadOnlyDictionary<string, UpscaleErrorKind> Kinds { get; } = new Dictionary<string, UpscaleErrorKind>(StringComparer.Ordinal)
     {
         [InputNotFound] = UpscaleErrorKind.InputRefused,
@@ -79,6 +82,7 @@ public static class UpscaleErrorCodes
         [UpscalerFailed] = UpscaleErrorKind.Failed,
         [EncodeFailed] = UpscaleErrorKind.Failed,
         [MuxFailed] = UpscaleErrorKind.Failed,
+        [StorageFull] = UpscaleErrorKind.Failed,
         [SegmentMismatch] = UpscaleErrorKind.Failed,
         [PlanMismatch] = UpscaleErrorKind.Failed,
         [ToolMissing] = UpscaleErrorKind.MissingDependency,

@@ -734,6 +734,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
     private static UpscaleException Failure(string code, string what, ProcessFailedException e) => e.ExitCode == ProcessFailedException.NotStarted
         ? new(UpscaleErrorCodes.ToolMissing, $"ffmpeg could not be started for {what} ({string.Join(" ", e.StderrTail)}): install ffmpeg, or run ./upres doctor", e)
-        : new(code, string.Create(CultureInfo.InvariantCulture,
+        : new(e.StderrTail.Any(line => line.Contains("No space left on device", StringComparison.Ordinal)) ? UpscaleErrorCodes.StorageFull : code,
+            string.Create(CultureInfo.InvariantCulture,
             $"ffmpeg failed {what} (exit {e.ExitCode}):{Environment.NewLine}{string.Join(Environment.NewLine, e.StderrTail.TakeLast(10))}{Environment.NewLine}command: {e.CommandLine}"), e);
 }

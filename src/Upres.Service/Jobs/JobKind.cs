@@ -111,6 +111,13 @@ public sealed partial class JobKind(
                 await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
             }
         }
+        catch (Exception e) when (DiskFull.Is(e) && !lease.Token.IsCancellationRequested)
+        {
+            // Retrying into a full disk fails the same way: end now, credits released, nothing placed.
+            var error = TenantError.For(UpscaleErrorCodes.StorageFull);
+            LogFailed(job.Id, error.Code, error.Reference, e.Message);
+            await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
+        }
         catch (ServiceException e)
         {
             // A refusal the door's rules made in the worker (a source video deleted meanwhile).
