@@ -16,12 +16,12 @@ public sealed class IntakeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private UpresTestServer _server = null!;
     private TrickleServer _slow = null!;
-    private FileSite _site = null!;
+    private FileServer _site = null!;
 
     public async Task InitializeAsync()
     {
         _slow = await TrickleServer.StartAsync();
-        _site = await FileSite.StartAsync();
+        _site = await FileServer.StartAsync();
         _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
     }
 
@@ -57,7 +57,7 @@ public sealed class IntakeTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Every_door_answers_a_create_at_once_for_a_100_MB_input_served_slowly()
     {
         var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
-        foreach (var (door, create) in Doors(key, _slow.Url()))
+        foreach (var (door, create) in Doors(key, _slow.SlowUrl()))
         {
             var clock = Stopwatch.StartNew();
             var (status, body) = await create();
@@ -76,7 +76,7 @@ public sealed class IntakeTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task An_account_without_credit_is_refused_at_every_door_and_the_file_server_sees_no_request()
     {
         var (_, native, key) = await _server.CreateAccountAsync(credits: 0);
-        foreach (var (door, create) in Doors(key, _slow.Url()))
+        foreach (var (door, create) in Doors(key, _slow.SlowUrl()))
         {
             var (status, body) = await create();
             output.WriteLine($"{door}: {(int)status} {body.ToJsonString()}");

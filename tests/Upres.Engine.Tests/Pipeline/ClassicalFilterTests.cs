@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Upres.Engine.Imaging;
 using Upres.Engine.Media;
 using Upres.Engine.Pipeline;
+using Upres.Engine.Tests.Media;
 using Xunit.Abstractions;
 
 namespace Upres.Engine.Tests.Pipeline;
@@ -10,7 +9,7 @@ namespace Upres.Engine.Tests.Pipeline;
 /// HitPaw's colour and low-light models are ffmpeg filters on the decoded frames of the one
 /// processing pass. They used to be a separate transcode of the input (H.264 at CRF 12) before
 /// the job; the one pass must look like that result, less its extra lossy generation.
-public sealed partial class ClassicalFilterTests(ITestOutputHelper output) : IDisposable
+public sealed class ClassicalFilterTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TestClips _clips = new();
 
@@ -35,8 +34,8 @@ public sealed partial class ClassicalFilterTests(ITestOutputHelper output) : IDi
         var onePass = await Bicubic().UpscaleAsync(Request(input, "one-pass.mkv", filter), null, CancellationToken.None);
         var unfiltered = await Bicubic().UpscaleAsync(Request(input, "plain.mkv", ClassicalFilter.None), null, CancellationToken.None);
 
-        var same = (await PsnrAsync(onePass.OutputPath, twoPass.OutputPath)).Average;
-        var changed = (await PsnrAsync(onePass.OutputPath, unfiltered.OutputPath)).WorstPlane;
+        var same = (await VideoPsnr.MeasureAsync(onePass.OutputPath, twoPass.OutputPath)).Average;
+        var changed = (await VideoPsnr.MeasureAsync(onePass.OutputPath, unfiltered.OutputPath)).WorstPlane;
         output.WriteLine($"{filter}: one pass vs the old two passes {same:F2} dB; vs no filter {changed:F2} dB");
         Assert.Equal(twoPass.Frames, onePass.Frames);
         Assert.True(same >= 40, $"one pass vs two passes: {same:F2} dB");
@@ -58,25 +57,4 @@ public sealed partial class ClassicalFilterTests(ITestOutputHelper output) : IDi
         Assert.StartsWith("bwdif", plan.DecodeFilters[2], StringComparison.Ordinal);
         Assert.True(plan.HasTemporalFilters);
     }
-
-    /// ffmpeg's PSNR of two videos: over all planes, and of the plane that differs most.
-    private static async Task<(double Average, double WorstPlane)> PsnrAsync(string a, string b)
-    {
-        Match? last = null;
-        await ProcessRunner.RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", a, "-i", b, "-lavfi", "[0:v][1:v]psnr", "-f", "null", "-"],
-            CancellationToken.None, new ProcessOptions
-            {
-                OnStandardErrorLine = line => last = PsnrLine().Match(line) is { Success: true } m ? m : last,
-            });
-        if (last is null)
-        {
-            throw new InvalidOperationException("ffmpeg printed no PSNR");
-        }
-
-        static double Db(Group g) => g.Value == "inf" ? double.PositiveInfinity : double.Parse(g.Value, CultureInfo.InvariantCulture);
-        return (Db(last.Groups["avg"]), Math.Min(Db(last.Groups["y"]), Math.Min(Db(last.Groups["u"]), Db(last.Groups["v"]))));
-    }
-
-    [GeneratedRegex(@"PSNR y:(?<y>\S+) u:(?<u>\S+) v:(?<v>\S+) average:(?<avg>\S+)")]
-    private static partial Regex PsnrLine();
 }

@@ -7,31 +7,13 @@ namespace Upres.Service.Tests.Dialects;
 /// kie.ai's documented flow against a real server: createTask with callBackUrl, the callback, the
 /// unified recordInfo query, and the result from resultJson.
 [Collection("processing")]
-public sealed class KieEndToEndTests : IAsyncLifetime
+public sealed class KieEndToEndTests() : DoorTestBase(runJobs: true)
 {
-    private UpresTestServer _server = null!;
-    private FileSite _site = null!;
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync()
-    {
-        _site = await FileSite.StartAsync();
-        _receiver = await WebhookReceiver.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _receiver.DisposeAsync();
-        await _site.DisposeAsync();
-    }
-
     private Task<(HttpStatusCode Status, JsonObject Body)> CreateTask(string key, string json) =>
-        _server.SendAsync(HttpMethod.Post, "/api/v1/jobs/createTask", json, ("Authorization", $"Bearer {key}"), ("Content-Type", "application/json"));
+        Server.SendAsync(HttpMethod.Post, "/api/v1/jobs/createTask", json, ("Authorization", $"Bearer {key}"), ("Content-Type", "application/json"));
 
     private Task<(HttpStatusCode Status, JsonObject Body)> RecordInfo(string key, string taskId) =>
-        _server.SendAsync(HttpMethod.Get, $"/api/v1/jobs/recordInfo?taskId={Uri.EscapeDataString(taskId)}", null, ("Authorization", $"Bearer {key}"));
+        Server.SendAsync(HttpMethod.Get, $"/api/v1/jobs/recordInfo?taskId={Uri.EscapeDataString(taskId)}", null, ("Authorization", $"Bearer {key}"));
 
     /// The document's --data with only the hosts changed.
     private static string DocumentBody(string videoUrl, string callbackUrl) =>
@@ -42,10 +24,10 @@ public sealed class KieEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task The_document_s_request_is_upscaled_2x_and_reported_by_callback_and_record_info()
     {
-        var (_, native, key) = await _server.CreateAccountAsync(credits: 100);
-        var videoUrl = _site.Serve(Clips.Small(seconds: 1, width: 160, height: 128, fps: 10), "kie.mp4");
+        var (_, native, key) = await Server.CreateAccountAsync(credits: 100);
+        var videoUrl = Site.Serve(Clips.Small(seconds: 1, width: 160, height: 128, fps: 10), "kie.mp4");
 
-        var (status, created) = await CreateTask(key, DocumentBody(videoUrl, _receiver.Url("/api/callback")));
+        var (status, created) = await CreateTask(key, DocumentBody(videoUrl, Receiver.Url("/api/callback")));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(200, (int)created["code"]!);
@@ -53,7 +35,7 @@ public sealed class KieEndToEndTests : IAsyncLifetime
         var taskId = (string)created["data"]!["taskId"]!;
         Assert.StartsWith("task_topaz_", taskId, StringComparison.Ordinal);
 
-        var hook = Assert.Single(await _receiver.WaitForAsync(1, TimeSpan.FromSeconds(300)));
+        var hook = Assert.Single(await Receiver.WaitForAsync(1, TimeSpan.FromSeconds(300)));
         Assert.Equal("/api/callback", hook.Path);
         Assert.False(string.IsNullOrEmpty(hook.Signature));
         var callback = JsonNode.Parse(hook.Body)!.AsObject();
@@ -85,7 +67,7 @@ public sealed class KieEndToEndTests : IAsyncLifetime
         var result = JsonNode.Parse((string)data["resultJson"]!)!;
         var url = (string)result["resultUrls"]![0]!;
 
-        var probe = await _server.DownloadAndProbeAsync(url);
+        var probe = await Server.DownloadAndProbeAsync(url);
         Assert.Equal((320, 256), (probe.Width, probe.Height));
         Assert.InRange(probe.Fps, 9.9, 10.1);
         Assert.InRange(probe.Duration, 0.9, 1.15);
@@ -107,8 +89,8 @@ public sealed class KieEndToEndTests : IAsyncLifetime
     [InlineData("4", 640, 512)]
     public async Task Upscale_factors_1_and_4_give_the_same_and_four_times_the_size(string factor, int width, int height)
     {
-        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
-        var videoUrl = _site.Serve(Clips.Small(seconds: 0.5, width: 160, height: 128, fps: 10), "kie-half.mp4");
+        var (_, _, key) = await Server.CreateAccountAsync(credits: 100);
+        var videoUrl = Site.Serve(Clips.Small(seconds: 0.5, width: 160, height: 128, fps: 10), "kie-half.mp4");
         var body = $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{videoUrl}}}","upscale_factor":"{{{factor}}}"}}""";
 
         var (_, created) = await CreateTask(key, body);
@@ -125,18 +107,18 @@ public sealed class KieEndToEndTests : IAsyncLifetime
 
         Assert.Equal("success", (string)record["data"]!["state"]!);
         var url = (string)JsonNode.Parse((string)record["data"]!["resultJson"]!)!["resultUrls"]![0]!;
-        var probe = await _server.DownloadAndProbeAsync(url);
+        var probe = await Server.DownloadAndProbeAsync(url);
         Assert.Equal((width, height), (probe.Width, probe.Height));
     }
 
     [Fact]
     public async Task Refusals_use_the_code_msg_data_envelope_with_the_same_http_status()
     {
-        var (_, _, key) = await _server.CreateAccountAsync(credits: 100);
-        var (_, _, poorKey) = await _server.CreateAccountAsync(credits: 0);
-        var url = _site.Serve(Clips.Small(seconds: 1), "small.mp4");
+        var (_, _, key) = await Server.CreateAccountAsync(credits: 100);
+        var (_, _, poorKey) = await Server.CreateAccountAsync(credits: 0);
+        var url = Site.Serve(Clips.Small(seconds: 1), "small.mp4");
         var good = $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{url}}}"}}""";
-        var big = Path.Combine(_server.DataDirectory, "big.mp4");
+        var big = Path.Combine(Server.DataDirectory, "big.mp4");
         await File.WriteAllBytesAsync(big, new byte[(10 * 1024 * 1024) + 1]);
         var avi = Clips.Make("small.avi", ["-f", "lavfi", "-i", "testsrc2=size=160x128:rate=10", "-t", "1", "-c:v", "mpeg4"]);
 
@@ -147,11 +129,11 @@ public sealed class KieEndToEndTests : IAsyncLifetime
         Expect(422, await CreateTask(key, $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{url}}}","upscale_factor":[2]}}"""));
         Expect(422, await CreateTask(key, """{"model":"topaz/video-upscale","input":{}}"""));
         Expect(422, await CreateTask(key, """{"model":"topaz/video-upscale","input":"""));
-        Expect(422, await CreateTask(key, $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{_site.Serve(big, "big.mp4")}}}"}}"""));
-        Expect(422, await CreateTask(key, $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{_site.Serve(avi, "small.avi")}}}"}}"""));
+        Expect(422, await CreateTask(key, $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{Site.Serve(big, "big.mp4")}}}"}}"""));
+        Expect(422, await CreateTask(key, $$$"""{"model":"topaz/video-upscale","input":{"video_url":"{{{Site.Serve(avi, "small.avi")}}}"}}"""));
         Expect(422, await RecordInfo(key, "task_topaz_job_nothing"));
         Expect(422, await RecordInfo(key, "someone-elses"));
-        Expect(400, await _server.SendAsync(HttpMethod.Get, "/api/v1/jobs/recordInfo", null, ("Authorization", $"Bearer {key}")));
+        Expect(400, await Server.SendAsync(HttpMethod.Get, "/api/v1/jobs/recordInfo", null, ("Authorization", $"Bearer {key}")));
         Expect(401, await RecordInfo("bad", "task_topaz_x"));
 
         static void Expect(int code, (HttpStatusCode Status, JsonObject Body) answer)

@@ -1,59 +1,53 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Upres.Service.Tests.Infrastructure;
 
-/// A loopback HTTP server that serves files and redirect chains for URL-input tests.
-public sealed class FileServer : IAsyncDisposable
+/// Serves input videos by URL, as a vendor's customer would host them ("a publicly accessible
+/// video URL"), plus redirect chains for the URL-input rules. Counts every request it receives.
+public sealed class FileServer : LoopbackServer
 {
-    private readonly WebApplication _app;
-    private readonly int[] _requests;
+    private readonly ConcurrentDictionary<string, string> _files = new(StringComparer.Ordinal);
+    private int _requests;
 
-    private FileServer(WebApplication app, Uri baseAddress, int[] requests)
+    /// Requests the server has received so far.
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static Task<FileServer> StartAsync(IReadOnlyDictionary<string, string>? files = null)
     {
-        _app = app;
-        BaseAddress = baseAddress;
-        _requests = requests;
+        var server = new FileServer();
+        foreach (var (name, path) in files ?? new Dictionary<string, string>())
+        {
+            server._files[name.TrimStart('/')] = path;
+        }
+
+        return StartAsync(server);
     }
 
-    public Uri BaseAddress { get; }
-
-    /// Requests the server has answered so far.
-    public int Requests => Volatile.Read(ref _requests[0]);
-
-    public string Url(string path) => new Uri(BaseAddress, path).ToString();
-
-    public static async Task<FileServer> StartAsync(IReadOnlyDictionary<string, string> files)
+    /// Publishes a file under /files/{name} and returns its URL.
+    public string Serve(string path, string? name = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var requests = new int[1];
+        name ??= Path.GetFileName(path);
+        _files[name] = path;
+        return Url("/files/" + Uri.EscapeDataString(name));
+    }
+
+    /// A URL under /files/ that answers 404.
+    public string Missing(string name = "gone.mp4") => Url("/files/" + name);
+
+    protected override void Map(WebApplication app)
+    {
         app.Use((context, next) =>
         {
-            Interlocked.Increment(ref requests[0]);
+            Interlocked.Increment(ref _requests);
             return next(context);
         });
-        app.MapGet("/files/{name}", (string name) => files.TryGetValue(name, out var path) ? Results.File(path, "video/mp4") : Results.NotFound());
+        app.MapGet("/files/{name}", (string name) => File(name));
         // /hops/3/name -> /hops/2/name -> /hops/1/name -> /hops/0/name = the file.
-        app.MapGet("/hops/{n:int}/{name}", (int n, string name) => n == 0
-            ? (files.TryGetValue(name, out var path) ? Results.File(path, "video/mp4") : Results.NotFound())
-            : Results.Redirect($"/hops/{n - 1}/{name}"));
+        app.MapGet("/hops/{n:int}/{name}", (int n, string name) => n == 0 ? File(name) : Results.Redirect($"/hops/{n - 1}/{name}"));
         app.MapGet("/to/{**target}", (string target) => Results.Redirect("http://" + target));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FileServer(app, new Uri(address), requests);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    private IResult File(string name) => _files.TryGetValue(name, out var path) ? Results.File(path, "video/mp4") : Results.NotFound();
 }

@@ -21,7 +21,7 @@ public sealed class KieCallbackFormatter : IWebhookPayloadFormatter
         var body = new KieEnvelope<KieCallbackRecord>(
             success ? 200 : 501,
             success ? "success" : "generation failed",
-            KieCallbackRecord.From(KieRecords.From(context.Job, context.Result?.Url.ToString())));
+            new KieCallbackRecord(KieRecords.From(context.Job, context.Result?.Url.ToString())));
         return new WebhookPayload(DialectJson.Serialize(body));
     }
 }

@@ -5,7 +5,7 @@ namespace Upres.Service.Dialects.KieAi;
 /// The `data` of GET /api/v1/jobs/recordInfo?taskId=... and of the callBackUrl POST (kie.ai's
 /// unified task record). param and resultJson are JSON documents carried as strings; times are
 /// Unix milliseconds.
-public sealed record KieRecordInfo
+public record KieRecordInfo
 {
     [JsonPropertyName("taskId")] public required string TaskId { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }

@@ -10,12 +10,8 @@ namespace Upres.Service.Tests.Dialects.Contracts;
 /// seed document 004 (www.hitpaw.com/video-enhancer-api-doc.html) and the v3 page that adds
 /// model_name and original_resolution (www.hitp.org/video-enhancer-api-doc.html, a copy of
 /// HitPaw's page).
-public sealed class HitPawContractTests : IAsyncLifetime
+public sealed class HitPawContractTests() : DoorTestBase(runJobs: false)
 {
-    private UpresTestServer _server = null!;
-    private FileSite _site = null!;
-    private string _key = "";
-
     /// Seed 004, "Successful Response (HTTP 200)".
     public const string ExportResponseExample = """{"code":200,"message":"Success","data":{"job_id":"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"}}""";
 
@@ -34,26 +30,13 @@ public sealed class HitPawContractTests : IAsyncLifetime
          "resolution":[1920,1080],"original_resolution":[1280,720]}
         """;
 
-    public async Task InitializeAsync()
-    {
-        _site = await FileSite.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
-        (_, _, _key) = await _server.CreateAccountAsync(credits: 1000);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _site.DisposeAsync();
-    }
-
     private Task<(HttpStatusCode Status, JsonObject Body)> Post(string path, string json, string? key = null) =>
-        _server.SendAsync(HttpMethod.Post, path, json, ("Content-Type", "application/json"), ("ApiKey", key ?? _key));
+        Server.SendAsync(HttpMethod.Post, path, json, ("Content-Type", "application/json"), ("ApiKey", key ?? Key));
 
     [Fact]
     public async Task Both_documented_request_forms_are_answered_with_the_seed_s_envelope_and_the_task_with_original_url()
     {
-        var url = _site.Serve(Clips.Small(seconds: 1, width: 256, height: 144, fps: 10), "hp.mp4");
+        var url = Site.Serve(Clips.Small(seconds: 1, width: 256, height: 144, fps: 10), "hp.mp4");
         var seed = HitPawDialectTests.DocumentExample.Replace("https://example.com/video.mp4", url, StringComparison.Ordinal)
             .Replace("\"web_hook_url\": \"https://your-server.com/webhook\"", "\"web_hook_url\": \"https://127.0.0.1:9/hook\"", StringComparison.Ordinal);
         var v3 = ModelNameExample.Replace("https://example.com/video.mp4", url, StringComparison.Ordinal);
@@ -110,21 +93,21 @@ public sealed class HitPawContractTests : IAsyncLifetime
     [Fact]
     public async Task Errors_keep_the_documented_message_and_put_the_reason_in_detail()
     {
-        var (_, _, poor) = await _server.CreateAccountAsync(credits: 0);
-        var url = _site.Serve(Clips.Small(seconds: 1), "small.mp4");
+        var (_, _, poor) = await Server.CreateAccountAsync(credits: 0);
+        var url = Site.Serve(Clips.Small(seconds: 1), "small.mp4");
         var body = $$"""{"video_url":"{{url}}","model_id":17,"resolution":[640,360]}""";
 
         var unauthorized = await Post("/api/v3/video-enhancer/export", body, "wrong");
         DocShape.Matches(ErrorExample, unauthorized.Body, exact: true);
         Assert.Equal("The ApiKey is not valid", (string)unauthorized.Body["message"]!);
         Expect(HttpStatusCode.PaymentRequired, 501002, "The coins for this APIKEY is not enough", await Post("/api/v3/video-enhancer/export", body, poor));
-        var unreachable = await Post("/api/v3/video-enhancer/export", $$"""{"video_url":"{{_site.Missing()}}","model_id":17,"resolution":[640,360]}""");
+        var unreachable = await Post("/api/v3/video-enhancer/export", $$"""{"video_url":"{{Site.Missing()}}","model_id":17,"resolution":[640,360]}""");
         Expect(HttpStatusCode.BadRequest, 501016, "The video url is not valid", unreachable);
         Assert.False(string.IsNullOrWhiteSpace((string)unreachable.Body["detail"]!));
         Expect(HttpStatusCode.NotFound, 501005, "The job_id is not found", await Post("/api/v3/video-enhancer-api/task", """{"job_id":"job_none"}"""));
         Expect(HttpStatusCode.NotFound, 501008, "The API endpoint is not found", await Post("/api/v3/nothing", "{}"));
         Expect(HttpStatusCode.MethodNotAllowed, 501008, "The API endpoint is not found",
-            await _server.SendAsync(HttpMethod.Get, "/api/v3/video-enhancer/export", null, ("ApiKey", _key)));
+            await Server.SendAsync(HttpMethod.Get, "/api/v3/video-enhancer/export", null, ("ApiKey", Key)));
 
         await using var limited = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_RATE_LIMIT_PER_MINUTE"] = "1", ["UPRES_AUTH_FAILURES_PER_MINUTE"] = "1" });
         await limited.SendAsync(HttpMethod.Post, "/api/v3/video-enhancer-api/task", "{}", ("ApiKey", "k"));

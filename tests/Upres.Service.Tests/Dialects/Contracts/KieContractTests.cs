@@ -11,12 +11,8 @@ namespace Upres.Service.Tests.Dialects.Contracts;
 /// Every kie.ai example, field by field with its JSON type, against the page it comes from: the
 /// seed document 003 (createTask), docs.kie.ai/market/common/get-task-detail (recordInfo, its
 /// answers per HTTP status), docs.kie.ai/common-api/webhook-verification (the signature).
-public sealed class KieContractTests : IAsyncLifetime
+public sealed class KieContractTests() : DoorTestBase(runJobs: false)
 {
-    private UpresTestServer _server = null!;
-    private FileSite _site = null!;
-    private string _key = "";
-
     /// Seed 003, "响应示例".
     public const string CreateResponseExample = """{"code":200,"msg":"success","data":{"taskId":"task_topaz_1765185786549"}}""";
 
@@ -30,27 +26,14 @@ public sealed class KieContractTests : IAsyncLifetime
     /// The same page's error answers: each under the HTTP status equal to its code.
     public const string ErrorExample = """{"code":422,"msg":"recordInfo is null","data":null}""";
 
-    public async Task InitializeAsync()
-    {
-        _site = await FileSite.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
-        (_, _, _key) = await _server.CreateAccountAsync(credits: 1000);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _site.DisposeAsync();
-    }
-
     private Task<(HttpStatusCode Status, JsonObject Body)> CreateTask(string json, string? key = null) =>
-        _server.SendAsync(HttpMethod.Post, "/api/v1/jobs/createTask", json, ("Authorization", $"Bearer {key ?? _key}"), ("Content-Type", "application/json"));
+        Server.SendAsync(HttpMethod.Post, "/api/v1/jobs/createTask", json, ("Authorization", $"Bearer {key ?? Key}"), ("Content-Type", "application/json"));
 
     private Task<(HttpStatusCode Status, JsonObject Body)> Get(string path, string? key = null) =>
-        _server.SendAsync(HttpMethod.Get, path, null, ("Authorization", $"Bearer {key ?? _key}"));
+        Server.SendAsync(HttpMethod.Get, path, null, ("Authorization", $"Bearer {key ?? Key}"));
 
     private string SeedBody() => KieDialectTests.DocumentExample
-        .Replace("https://file.aiquickdraw.com/custom-page/akr/section-images/1758166466095hvbwkrpw.mp4", _site.Serve(Clips.Small(seconds: 1), "kie.mp4"), StringComparison.Ordinal);
+        .Replace("https://file.aiquickdraw.com/custom-page/akr/section-images/1758166466095hvbwkrpw.mp4", Site.Serve(Clips.Small(seconds: 1), "kie.mp4"), StringComparison.Ordinal);
 
     [Fact]
     public async Task The_seed_s_request_is_answered_with_exactly_the_seed_s_envelope_and_record_info_with_the_page_s_record()
@@ -102,8 +85,8 @@ public sealed class KieContractTests : IAsyncLifetime
     [Fact]
     public async Task The_webhook_hmac_key_is_the_account_s_own_readable_and_rotatable()
     {
-        var (_, native, _) = await _server.CreateAccountAsync();
-        var (_, other, _) = await _server.CreateAccountAsync();
+        var (_, native, _) = await Server.CreateAccountAsync();
+        var (_, other, _) = await Server.CreateAccountAsync();
         string Key(JsonObject o) => (string)o["webhook_hmac_key"]!;
 
         var first = Key((await native.GetFromJsonAsync<JsonObject>("/v1/account/webhook-hmac-key"))!);
@@ -113,7 +96,7 @@ public sealed class KieContractTests : IAsyncLifetime
         Assert.NotEqual(first, rotated);
         Assert.Equal(rotated, Key((await native.GetFromJsonAsync<JsonObject>("/v1/account/webhook-hmac-key"))!));
         Assert.True(rotated.Length >= 40);
-        using var anonymous = _server.Client();
+        using var anonymous = Server.Client();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/account/webhook-hmac-key")).StatusCode);
     }
 

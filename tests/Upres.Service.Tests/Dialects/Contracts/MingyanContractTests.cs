@@ -8,12 +8,8 @@ namespace Upres.Service.Tests.Dialects.Contracts;
 /// docs.mingyanai.com/en/api-reference/tools/super-resolution/super-resolution-create (seed 000)
 /// and .../super-resolution-query (seed 001). The pages show no error body; Upres's designed one is
 /// `{error, code}` (docs/dialects.md).
-public sealed class MingyanContractTests : IAsyncLifetime
+public sealed class MingyanContractTests() : DoorTestBase(runJobs: false)
 {
-    private UpresTestServer _server = null!;
-    private FileSite _site = null!;
-    private string _key = "";
-
     /// The create page's "Response Parameters" (error only when failed).
     public const string CreateResponseExample = """{"id":"i","object":"video","created":1700000000,"model":"superResolution-1080p-lowfps","status":"queued"}""";
 
@@ -22,26 +18,13 @@ public sealed class MingyanContractTests : IAsyncLifetime
 
     public const string ErrorExample = """{"error":"e","code":"c"}""";
 
-    public async Task InitializeAsync()
-    {
-        _site = await FileSite.StartAsync();
-        _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_WORKERS"] = "0", ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*", ["UPRES_WEBHOOK_ALLOW"] = "127.0.0.1:*" });
-        (_, _, _key) = await _server.CreateAccountAsync(credits: 1000);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _site.DisposeAsync();
-    }
-
     private Task<(HttpStatusCode Status, JsonObject Body)> Send(HttpMethod method, string path, string? json = null, string? key = null) =>
-        _server.SendAsync(method, path, json, ("Authorization", $"Bearer {key ?? _key}"), ("Content-Type", "application/json"));
+        Server.SendAsync(method, path, json, ("Authorization", $"Bearer {key ?? Key}"), ("Content-Type", "application/json"));
 
     [Fact]
     public async Task Create_and_query_answer_exactly_the_page_s_fields_and_types()
     {
-        var url = _site.Serve(Clips.Small(seconds: 1), "m.mp4");
+        var url = Site.Serve(Clips.Small(seconds: 1), "m.mp4");
         var (status, created) = await Send(HttpMethod.Post, "/kyyReactApiServer/v1/super-resolution/videos",
             $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{url}}"}""");
         Assert.Equal(HttpStatusCode.OK, status);
@@ -71,7 +54,7 @@ public sealed class MingyanContractTests : IAsyncLifetime
             builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Upres.Service.Jobs.IJobStore, BrokenJobStore>(builder.Services));
         var (_, _, key) = await broken.CreateAccountAsync();
         await Expect(HttpStatusCode.InternalServerError, "internal_error", broken.SendAsync(HttpMethod.Post, "/kyyReactApiServer/v1/super-resolution/videos",
-            $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{_site.Serve(Clips.Small(seconds: 1), "m2.mp4")}}"}""", ("Authorization", $"Bearer {key}")));
+            $$"""{"model":"superResolution-1080p-lowfps","videoUrl":"{{Site.Serve(Clips.Small(seconds: 1), "m2.mp4")}}"}""", ("Authorization", $"Bearer {key}")));
     }
 
     private static async Task Expect(HttpStatusCode status, string code, Task<(HttpStatusCode Status, JsonObject Body)> call)
