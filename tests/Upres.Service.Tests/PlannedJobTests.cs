@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Upres.Engine.Pipeline;
 using Upres.Service.Jobs;
-using Upres.Service.Tests.Dialects;
 using Upres.Service.Tests.Infrastructure;
 
 namespace Upres.Service.Tests;
@@ -18,11 +17,11 @@ public sealed class PlannedJobTests : IAsyncLifetime
 {
     private readonly RecordingUpscaler _recorder = new();
     private UpresTestServer _server = null!;
-    private FileSite _site = null!;
+    private FileServer _site = null!;
 
     public async Task InitializeAsync()
     {
-        _site = await FileSite.StartAsync();
+        _site = await FileServer.StartAsync();
         _server = await UpresTestServer.StartAsync(new Dictionary<string, string?> { ["UPRES_FETCH_ALLOW"] = "127.0.0.1:*" }, builder =>
         {
             var engine = builder.Services.Single(d => d.ServiceType == typeof(IVideoUpscaler));
