@@ -377,9 +377,19 @@ public sealed class VideoUpscaler : IVideoUpscaler
         }
     }
 
-    private async Task<long> RunFramePipelineAsync(
+    private Task<long> RunFramePipelineAsync(
         UpscaleRequest request, OutputPlan plan, IFrameUpscaler upscaler, InterpolationStage? stage, HeldFrameDetector held, string encodedPath, FrameTimestamps timestamps,
+        SegmentWindow? window, IProgress<UpscaleProgress>? progress, long started, CancellationToken cancellationToken) =>
+        PackedFrames.Fits(plan, upscaler, hasPlanarStage: stage is not null)
+            ? RunFramePipelineAsync(new PackedFrames(plan, (IPackedFrameUpscaler)upscaler, held), null, request, plan, encodedPath, timestamps, window, progress, started, cancellationToken)
+            : RunFramePipelineAsync(FrameFormat<PlanarImage>.Planar(plan, upscaler, held), stage is null ? null : stage.RunAsync,
+                request, plan, encodedPath, timestamps, window, progress, started, cancellationToken);
+
+    private async Task<long> RunFramePipelineAsync<TFrame>(
+        FrameFormat<TFrame> format, Func<ChannelReader<TFrame>, ChannelWriter<TFrame>, CancellationToken, Task>? retime,
+        UpscaleRequest request, OutputPlan plan, string encodedPath, FrameTimestamps timestamps,
         SegmentWindow? window, IProgress<UpscaleProgress>? progress, long started, CancellationToken cancellationToken)
+        where TFrame : class
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = linked.Token;
@@ -414,16 +424,16 @@ public sealed class VideoUpscaler : IVideoUpscaler
         });
 
         var channelOptions = new BoundedChannelOptions(_options.ChannelCapacity) { SingleReader = true, SingleWriter = true };
-        var decoded = Channel.CreateBounded<PlanarImage>(channelOptions);
-        var retimed = stage is null ? decoded : Channel.CreateBounded<PlanarImage>(channelOptions);
-        var upscaled = Channel.CreateBounded<PlanarImage>(channelOptions);
+        var decoded = Channel.CreateBounded<TFrame>(channelOptions);
+        var retimed = retime is null ? decoded : Channel.CreateBounded<TFrame>(channelOptions);
+        var upscaled = Channel.CreateBounded<TFrame>(channelOptions);
         long framesDone = 0;
 
         var decode = Task.Run(async () =>
         {
             try
             {
-                await DecodeAsync(decoder, plan, window?.ExpectedSeconds.Count, window is null ? plan.DecodeFrameLimit : null, decoded.Writer, token).ConfigureAwait(false);
+                await DecodeAsync(decoder, format, plan, window?.ExpectedSeconds.Count, window is null ? plan.DecodeFrameLimit : null, decoded.Writer, token).ConfigureAwait(false);
                 decoded.Writer.Complete();
             }
             catch (Exception e)
@@ -433,11 +443,11 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 throw;
             }
         }, CancellationToken.None);
-        var interpolate = stage is null ? Task.CompletedTask : Task.Run(async () =>
+        var interpolate = retime is null ? Task.CompletedTask : Task.Run(async () =>
         {
             try
             {
-                await stage.RunAsync(decoded.Reader, retimed.Writer, token).ConfigureAwait(false);
+                await retime(decoded.Reader, retimed.Writer, token).ConfigureAwait(false);
                 retimed.Writer.Complete();
             }
             catch (Exception e) when (e is not UpscaleException and not OperationCanceledException and not ChannelClosedException)
@@ -458,7 +468,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             try
             {
-                await InferAsync(upscaler, plan, held, retimed.Reader, upscaled.Writer, token).ConfigureAwait(false);
+                await InferAsync(format, retimed.Reader, upscaled.Writer, token).ConfigureAwait(false);
                 upscaled.Writer.Complete();
             }
             catch (Exception e)
@@ -473,7 +483,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
             try
             {
                 var reporter = new ProgressReporter(progress, plan.EstimatedFrames, started, _options);
-                await EncodeAsync(encoder, plan, upscaled.Reader, reporter, token).ConfigureAwait(false);
+                await EncodeAsync(encoder, format, plan, upscaled.Reader, reporter, token).ConfigureAwait(false);
                 framesDone = reporter.FramesDone;
             }
             catch (Exception e)
@@ -503,7 +513,9 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
     /// With a limit, frames past it are read and dropped: the segment's trim ends the decoder just after them.
     /// With a budget (a whole run's FrameLimit), a frame past it means the input lied about its length.
-    private static async Task DecodeAsync(ChildProcess decoder, OutputPlan plan, long? limit, long? budget, ChannelWriter<PlanarImage> writer, CancellationToken token)
+    private static async Task DecodeAsync<TFrame>(
+        ChildProcess decoder, FrameFormat<TFrame> format, OutputPlan plan, long? limit, long? budget, ChannelWriter<TFrame> writer, CancellationToken token)
+        where TFrame : class
     {
         var size = FrameConverter.FrameBytes(plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe);
         var buffer = new byte[size];
@@ -534,31 +546,29 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 continue;
             }
 
-            await writer.WriteAsync(FrameConverter.ToPlanar(buffer, plan.DecodedWidth, plan.DecodedHeight, plan.SixteenBitPipe), token)
-                .ConfigureAwait(false);
+            await writer.WriteAsync(format.FromDecoded(buffer), token).ConfigureAwait(false);
         }
     }
 
     // A held frame (HeldFrameDetector, decided here in decode order) is handed on as the output
     // of the frame it repeats, without running the model.
-    private static async Task InferAsync(
-        IFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer,
-        CancellationToken token)
+    private static async Task InferAsync<TFrame>(FrameFormat<TFrame> format, ChannelReader<TFrame> reader, ChannelWriter<TFrame> writer, CancellationToken token)
+        where TFrame : class
     {
-        if (upscaler is IConcurrentFrameUpscaler { FramesInFlight: > 1 } concurrent)
+        if (format.FramesInFlight > 1)
         {
-            await InferConcurrentlyAsync(concurrent, plan, held, reader, writer, token).ConfigureAwait(false);
+            await InferConcurrentlyAsync(format, reader, writer, token).ConfigureAwait(false);
             return;
         }
 
         long index = 0;
-        PlanarImage? last = null;
+        TFrame? last = null;
         await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
         {
             var i = index++;
-            if (!held.IsHeld(frame) || last is null)
+            if (!format.IsHeld(frame) || last is null)
             {
-                last = UpscaleChecked(upscaler, upscaler.Upscale, frame, i, plan, token);
+                last = format.Upscale(frame, i, token);
             }
 
             await writer.WriteAsync(last, token).ConfigureAwait(false);
@@ -568,14 +578,13 @@ public sealed class VideoUpscaler : IVideoUpscaler
     // Frames start in order on their own threads and are handed on in order. Every started frame
     // is finished or cancelled before this returns: the caller disposes the upscaler next. A held
     // frame queues its reference's task again and takes no thread.
-    private static async Task InferConcurrentlyAsync(
-        IConcurrentFrameUpscaler upscaler, OutputPlan plan, HeldFrameDetector held, ChannelReader<PlanarImage> reader, ChannelWriter<PlanarImage> writer,
-        CancellationToken token)
+    private static async Task InferConcurrentlyAsync<TFrame>(FrameFormat<TFrame> format, ChannelReader<TFrame> reader, ChannelWriter<TFrame> writer, CancellationToken token)
+        where TFrame : class
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var inFlight = new Queue<(Task<PlanarImage> Output, bool Held)>();
+        var inFlight = new Queue<(Task<TFrame> Output, bool Held)>();
         var running = 0;
-        Task<PlanarImage>? last = null;
+        Task<TFrame>? last = null;
         async Task HandOnAsync()
         {
             var (output, isHeld) = inFlight.Dequeue();
@@ -589,19 +598,19 @@ public sealed class VideoUpscaler : IVideoUpscaler
             await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
             {
                 var i = index++;
-                if (held.IsHeld(frame) && last is not null)
+                if (format.IsHeld(frame) && last is not null)
                 {
                     inFlight.Enqueue((last, true));
                     continue;
                 }
 
-                while (running == upscaler.FramesInFlight)
+                while (running == format.FramesInFlight)
                 {
                     await HandOnAsync().ConfigureAwait(false);
                 }
 
                 last = Task.Factory.StartNew(
-                    () => UpscaleChecked(upscaler, upscaler.UpscaleOnCallingThread, frame, i, plan, stop.Token),
+                    () => format.Upscale(frame, i, stop.Token),
                     stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 inFlight.Enqueue((last, false));
                 running++;
@@ -628,30 +637,9 @@ public sealed class VideoUpscaler : IVideoUpscaler
         }
     }
 
-    private static PlanarImage UpscaleChecked(
-        IFrameUpscaler upscaler, Func<PlanarImage, CancellationToken, PlanarImage> upscale, PlanarImage frame, long index, OutputPlan plan, CancellationToken token)
-    {
-        PlanarImage result;
-        try
-        {
-            result = upscale(frame, token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not UpscaleException)
-        {
-            throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, $"{upscaler.Name} failed on frame {index}: {e.Message}", e);
-        }
-
-        if (result.Width != plan.UpscaledWidth || result.Height != plan.UpscaledHeight)
-        {
-            throw new UpscaleException(UpscaleErrorCodes.UpscalerFailed, string.Create(CultureInfo.InvariantCulture,
-                $"{upscaler.Name} returned {result.Width}x{result.Height} for frame {index}; expected {plan.UpscaledWidth}x{plan.UpscaledHeight}"));
-        }
-
-        return result;
-    }
-
-    private static async Task EncodeAsync(
-        ChildProcess encoder, OutputPlan plan, ChannelReader<PlanarImage> reader, ProgressReporter reporter, CancellationToken token)
+    private static async Task EncodeAsync<TFrame>(
+        ChildProcess encoder, FrameFormat<TFrame> format, OutputPlan plan, ChannelReader<TFrame> reader, ProgressReporter reporter, CancellationToken token)
+        where TFrame : class
     {
         var buffer = new byte[FrameConverter.FrameBytes(plan.UpscaledWidth, plan.UpscaledHeight, plan.SixteenBitPipe)];
         var stdin = encoder.StandardInput;
@@ -659,7 +647,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
         {
             await foreach (var frame in reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                FrameConverter.ToPacked(frame, buffer, plan.SixteenBitPipe);
+                format.ToEncoded(frame, buffer);
                 await stdin.WriteAsync(buffer, token).ConfigureAwait(false);
                 reporter.FrameDone();
             }
