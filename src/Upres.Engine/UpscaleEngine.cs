@@ -123,16 +123,18 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         }
 
         var scale = request.Scale;
-        if (scale is null && (request.Width is not null || request.Height is not null))
+        if (scale is null && (request.Width is not null || request.Height is not null || request.ShortSide is not null))
         {
-            var info = request.InputFormat is { } demuxer
-                ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
-                : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
+            var info = request.Probe
+                ?? (request.InputFormat is { } demuxer
+                    ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
+                    : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false));
             var video = info.Video ?? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
                 $"'{Path.GetFileName(request.InputPath)}' has no video stream");
-            var ratio = Math.Max(
+            var ratio = Math.Max(Math.Max(
                 request.Width is { } w && video.Width > 0 ? (double)w / video.Width : 0,
-                request.Height is { } h && video.Height > 0 ? (double)h / video.Height : 0);
+                request.Height is { } h && video.Height > 0 ? (double)h / video.Height : 0),
+                request.ShortSide is { } side && Math.Min(video.Width, video.Height) > 0 ? (double)side / Math.Min(video.Width, video.Height) : 0);
             scale = Catalog.Scales.Cast<int?>().FirstOrDefault(s => s >= ratio - 1e-9) ?? Catalog.Scales.Max();
         }
 

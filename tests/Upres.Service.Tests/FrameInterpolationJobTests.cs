@@ -99,7 +99,7 @@ public sealed class FrameInterpolationJobTests : IAsyncLifetime
     {
         var spec = new Upres.Service.Jobs.CreateJobBody { Fps = 60, InterpolateVfr = true }.ToSpec();
 
-        var request = spec.ToUpscaleRequest("in.mp4", "out.mp4", new Upres.Service.Jobs.OutputPlan(320, 256, 60, TimeSpan.FromSeconds(2), 120, 160, 128, 30));
+        var request = spec.ToUpscaleRequest("in.mp4", "out.mp4", plan: new Upres.Engine.Pipeline.PlannedOutput(320, 256, 60, TimeSpan.FromSeconds(2), 120, 160, 128, 30));
 
         Assert.Equal((60.0, true, 120L), (request.TargetFps, request.InterpolateVfr, request.MaxFrames));
     }

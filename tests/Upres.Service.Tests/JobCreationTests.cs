@@ -147,4 +147,31 @@ public sealed class JobCreationTests : IAsyncLifetime
         Assert.Equal(created[0], (string)onlyCancelled["data"]![0]!["id"]!);
         Assert.Single(onlyCancelled["data"]!.AsArray());
     }
+
+    [Fact]
+    public async Task A_codec_its_container_cannot_carry_is_refused_at_create_for_an_upload_and_a_url_and_nothing_is_reserved()
+    {
+        var (_, client, _) = await _server.CreateAccountAsync(credits: 100);
+        var id = await client.UploadIdAsync(Clips.Small());
+        object[] inputs = [new { upload_id = id }, new { url = "https://media.example/clip.mp4" }];
+        foreach (var input in inputs)
+        {
+            foreach (var estimateOnly in new[] { false, true })
+            {
+                var response = await client.PostAsJsonAsync("/v1/jobs", new { input, scale = 2, codec = "vp9", container = "mov", estimate_only = estimateOnly });
+
+                Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                var problem = await response.ReadObjectAsync();
+                Assert.Equal("unsupported_container_codec", (string)problem["code"]!);
+                Assert.Equal("vp9 video cannot be written to mov; pick another codec or container.", (string)problem["detail"]!);
+            }
+        }
+
+        var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
+        Assert.Equal((100L, 0L, 100L), ((long)me["account"]!["balance"]!, (long)me["account"]!["reserved"]!, (long)me["account"]!["available"]!));
+        Assert.Empty((await (await client.GetAsync("/v1/jobs")).ReadObjectAsync())["data"]!.AsArray());
+        var accepted = await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = id }, scale = 2, codec = "vp9", container = "mkv" });
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
 }

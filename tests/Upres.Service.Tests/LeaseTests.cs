@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Accounts;
 using Upres.Service.Data;
 using Upres.Service.Hosting;
@@ -61,7 +62,7 @@ public abstract class LeaseTests : IAsyncLifetime
     private async Task<(string AccountId, JobRecord Job)> QueueAsync(int maxAttempts = 3)
     {
         var account = await _accounts.CreateAsync("a", 100, CancellationToken.None);
-        var plan = new OutputPlan(320, 256, 10, TimeSpan.FromSeconds(1), 10, 160, 128, 10);
+        var plan = new PlannedOutput(320, 256, 10, TimeSpan.FromSeconds(1), 10, 160, 128, 10);
         var job = new JobRecord
         {
             Id = Ids.New("job"), AccountId = account.Id, Dialect = "native", Status = JobStatus.Queued, Spec = new JobSpec(), Input = new JobInput("upl_x", null),
@@ -101,7 +102,8 @@ public abstract class LeaseTests : IAsyncLifetime
         return (account.Id, stored);
     }
 
-    private static readonly OutputPlan PreparedPlan = new(320, 256, 10, TimeSpan.FromSeconds(3), 30, 160, 128, 10);
+    private static readonly PlannedOutput PreparedPlan = new(320, 256, 10, TimeSpan.FromSeconds(3), 30, 160, 128, 10);
+    private static readonly MediaInfo PreparedProbe = Dialects.Plans.Source(160, 128, 10, 3);
 
     [Fact]
     public async Task A_prepared_job_stores_its_plan_reserves_its_price_and_places_its_input_in_one_fenced_write()
@@ -110,8 +112,8 @@ public abstract class LeaseTests : IAsyncLifetime
         var claim = await ClaimAsync();
         var placed = 0;
 
-        Assert.Equal(PrepareOutcome.Lost, await _jobs.SavePreparedAsync(job.Id, "lease_not_mine", PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
-        Assert.Equal(PrepareOutcome.Prepared, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
+        Assert.Equal(PrepareOutcome.Lost, await _jobs.SavePreparedAsync(job.Id, "lease_not_mine", PreparedProbe, PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
+        Assert.Equal(PrepareOutcome.Prepared, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedProbe, PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
 
         Assert.Equal(1, placed);
         var stored = await _jobs.GetAsync(job.Id, CancellationToken.None);
@@ -127,7 +129,7 @@ public abstract class LeaseTests : IAsyncLifetime
         var claim = await ClaimAsync();
         var placed = 0;
 
-        Assert.Equal(PrepareOutcome.InsufficientCredits, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
+        Assert.Equal(PrepareOutcome.InsufficientCredits, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedProbe, PreparedPlan, 3, 4, () => placed++, CancellationToken.None));
 
         Assert.Equal(0, placed);
         var stored = await _jobs.GetAsync(job.Id, CancellationToken.None);
@@ -143,7 +145,7 @@ public abstract class LeaseTests : IAsyncLifetime
         var (accountId, job) = await QueueUnplannedAsync(credits: 1, estimate: true);
         var claim = await ClaimAsync();
 
-        Assert.Equal(PrepareOutcome.Prepared, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedPlan, 3, 4, () => { }, CancellationToken.None));
+        Assert.Equal(PrepareOutcome.Prepared, await _jobs.SavePreparedAsync(job.Id, claim.Token, PreparedProbe, PreparedPlan, 3, 4, () => { }, CancellationToken.None));
         Assert.True(await _jobs.EndAsync(job.Id, claim.Token, new JobEstimated(), null, CancellationToken.None));
 
         var stored = await _jobs.GetAsync(job.Id, CancellationToken.None);

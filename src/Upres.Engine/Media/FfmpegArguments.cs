@@ -139,7 +139,7 @@ internal static class FfmpegArguments
         var lines = new List<string> { "ffconcat version 1.0" };
         foreach (var (path, seconds) in segments)
         {
-            lines.Add($"file '{path.Replace("'", @"'\''", StringComparison.Ordinal)}'");
+            lines.Add($"file 'file:{Path.GetFullPath(path).Replace("'", @"'\''", StringComparison.Ordinal)}'");
             lines.Add("duration " + seconds.ToString("0.#########", CultureInfo.InvariantCulture));
         }
 
@@ -147,10 +147,16 @@ internal static class FfmpegArguments
     }
 
     /// Segments joined packet for packet (no re-encode) into the file a single run's encoder would have written.
+    /// The list is ours (ConcatList: absolute file: paths of our own segments, hence -safe 0), read
+    /// by the concat demuxer named with -f; the demuxer whitelist, which the concat demuxer hands to
+    /// every file it opens, leaves the segments only Matroska (what Encode writes for a segment), and the
+    /// file protocol is the only one either may open. A segment it cannot open fails the join
+    /// (-xerror) instead of ending the output early.
     public static IReadOnlyList<string> Concat(string listPath, string encodedPath) =>
     [
-        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
-        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", listPath,
+        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-xerror",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-format_whitelist", "concat,matroska",
+        "-i", "file:" + Path.GetFullPath(listPath),
         "-map", "0:v:0", "-c", "copy", "-f", "matroska", "-y", encodedPath,
     ];
 

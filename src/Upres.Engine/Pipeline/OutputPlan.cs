@@ -58,4 +58,8 @@ internal sealed record OutputPlan
     /// The most source frames the decoder may yield (the request's FrameLimit, which counts output frames, on the source's clock).
     public long? DecodeFrameLimit { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// The numbers a caller prices and stores (OutputPlanner.Plan's answer), before a run's own
+    /// refinements (a counted total for progress, a segment's range).
+    public required PlannedOutput Output { get; init; }
 }

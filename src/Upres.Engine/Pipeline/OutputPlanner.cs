@@ -4,20 +4,44 @@ using Upres.Engine.Media;
 
 namespace Upres.Engine.Pipeline;
 
-/// Turns a request and the probed input into an OutputPlan, refusing impossible requests with stable codes.
-internal static class OutputPlanner
+/// Turns a request and the probed input into an OutputPlan, refusing impossible requests with stable
+/// codes. The one planner: the service plans and prices a job with Plan(request, probe) and the
+/// engine's run plans with the same code on the same probe, held to the stored plan (UpscaleRequest.Plan).
+public static class OutputPlanner
 {
-    public static OutputPlan Plan(UpscaleRequest request, MediaInfo info, int modelScale, bool modelDenoises = false)
+    /// What the request will produce from this probe: the numbers to price and store. The request
+    /// must say its size (Scale, Width, Height or ShortSide), since the model's own scale is not
+    /// known here. Refusals are UpscaleExceptions (invalid_request, unsupported_container_codec,
+    /// variable_frame_rate, no_video_stream, ...), the same the run would throw.
+    public static PlannedOutput Plan(UpscaleRequest request, MediaInfo probe)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Scale is null && request.Width is null && request.Height is null && request.ShortSide is null)
+        {
+            throw new ArgumentException("the request must say its size (Scale, Width, Height or ShortSide) to be planned", nameof(request));
+        }
+
+        return Plan(request, probe, request.Scale ?? 1).Output;
+    }
+
+    /// The refusals that need no input: option ranges and the codec/container pair. Plan makes them
+    /// too; a caller checks them before it has the input (a URL not fetched yet).
+    public static void Check(UpscaleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        _ = ResolveContainer(request);
+    }
+
+    /// Whether the engine writes this codec into this container (what Plan and Check refuse otherwise).
+    public static bool CanWrite(VideoCodec codec, ContainerFormat container) => ContainerRules.Carries(container, codec);
+
+    internal static OutputPlan Plan(UpscaleRequest request, MediaInfo info, int modelScale, bool modelDenoises = false)
     {
         var video = info.Video ?? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
             $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)");
         Validate(request);
-        var container = ContainerRules.Resolve(request);
-        if (!ContainerRules.Carries(container, request.Codec))
-        {
-            throw new UpscaleException(UpscaleErrorCodes.UnsupportedContainerCodec,
-                $"{request.Codec} video cannot be written to {container}; pick another codec or container");
-        }
+        var container = ResolveContainer(request);
 
         if (video.Width <= 0 || video.Height <= 0)
         {
@@ -88,6 +112,20 @@ internal static class OutputPlanner
         var start = request.StartMs is { } s ? TimeSpan.FromMilliseconds(s) : (TimeSpan?)null;
         var duration = request.DurationMs is { } d ? TimeSpan.FromMilliseconds(d) : (TimeSpan?)null;
         var effectiveRate = request.MaxFps is { } c2 ? Math.Min(c2, sourceRate) : sourceRate;
+        var length = video.Duration ?? info.Duration;
+        if (start is { } from && from > TimeSpan.Zero && length > TimeSpan.Zero && from >= length)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.NoFrames, string.Create(CultureInfo.InvariantCulture,
+                $"the trim starts at {from.TotalSeconds:0.###} s, after the end of the input ({length.TotalSeconds:0.###} s)"));
+        }
+
+        var available = length - (start ?? TimeSpan.Zero);
+        var span = duration is { } dd && dd < available ? dd : available;
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+
         long estimate;
         if (start is null && duration is null && request.MaxFps is null && video.FrameCount is > 0)
         {
@@ -95,9 +133,7 @@ internal static class OutputPlanner
         }
         else
         {
-            var available = (video.Duration ?? info.Duration) - (start ?? TimeSpan.Zero);
-            var span = duration is { } dd && dd < available ? dd : available;
-            estimate = Math.Max(1, (long)Math.Ceiling(Math.Max(0, span.TotalSeconds) * effectiveRate));
+            estimate = Math.Max(1, (long)Math.Ceiling(span.TotalSeconds * effectiveRate));
         }
 
         var nominal = interpolation is not null ? interpolation.Target.ToString()
@@ -108,7 +144,7 @@ internal static class OutputPlanner
             estimate = Math.Max(1, interpolation.OutputFrames(estimate));
         }
 
-        return new OutputPlan
+        var plan = new OutputPlan
         {
             Container = container,
             Codec = request.Codec,
@@ -134,8 +170,34 @@ internal static class OutputPlanner
             Interpolation = interpolation,
             DecodeFrameLimit = request.FrameLimit is { } limit && interpolation is not null ? interpolation.SourceFramesFor(limit) : request.FrameLimit,
             Warnings = warnings,
+            Output = new PlannedOutput(
+                outWidth, outHeight, interpolation?.Target.PerSecond ?? effectiveRate, span, estimate, decodedWidth, decodedHeight, sourceRate),
         };
+        if (request.Plan is { } stored && stored != plan.Output)
+        {
+            throw new UpscaleException(UpscaleErrorCodes.PlanMismatch,
+                $"this run would make {Describe(plan.Output)}, but the job was planned and priced as {Describe(stored)}");
+        }
+
+        return plan;
     }
+
+    private static string Describe(PlannedOutput p) => string.Create(CultureInfo.InvariantCulture,
+        $"{p.Width}x{p.Height} at {p.FrameRate:0.###} fps, {p.Frames} frames in {p.Duration.TotalSeconds:0.###} s");
+
+    private static ContainerFormat ResolveContainer(UpscaleRequest request)
+    {
+        var container = ContainerRules.Resolve(request);
+        if (!CanWrite(request.Codec, container))
+        {
+            throw new UpscaleException(UpscaleErrorCodes.UnsupportedContainerCodec,
+                $"{Name(request.Codec)} video cannot be written to {Name(container)}; pick another codec or container");
+        }
+
+        return container;
+    }
+
+    private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     /// The conversion a TargetFps asks for, on the source's exact rate. A variable-rate source is
     /// refused unless the request opts in; then its frames are first put on a constant grid at its
@@ -173,9 +235,9 @@ internal static class OutputPlanner
             throw Invalid("scale must be between 1 and 16");
         }
 
-        if (request.Width is < 2 or > 16384 || request.Height is < 2 or > 16384)
+        if (request.Width is < 2 or > 16384 || request.Height is < 2 or > 16384 || request.ShortSide is < 2 or > 16384)
         {
-            throw Invalid("width and height must be between 2 and 16384");
+            throw Invalid("width, height and the short side must be between 2 and 16384");
         }
 
         if (request.StartMs is < 0 || request.DurationMs is <= 0)
@@ -235,7 +297,13 @@ internal static class OutputPlanner
     {
         int width;
         int height;
-        if (request.Width is null && request.Height is null)
+        var (askedWidth, askedHeight) = (request.Width, request.Height);
+        if (askedWidth is null && askedHeight is null && request.ShortSide is { } side)
+        {
+            (askedWidth, askedHeight) = sourceWidth >= sourceHeight ? ((int?)null, (int?)side) : (side, null);
+        }
+
+        if (askedWidth is null && askedHeight is null)
         {
             var scale = request.Scale ?? upWidth / sourceWidth;
             width = Even(sourceWidth * scale);
@@ -245,8 +313,8 @@ internal static class OutputPlanner
                 : (width, height, [$"scale={Int(width)}:{Int(height)}:flags=lanczos"]);
         }
 
-        width = Even(request.Width ?? (int)Math.Round((double)request.Height!.Value * upWidth / upHeight));
-        height = Even(request.Height ?? (int)Math.Round((double)request.Width!.Value * upHeight / upWidth));
+        width = Even(askedWidth ?? (int)Math.Round((double)askedHeight!.Value * upWidth / upHeight));
+        height = Even(askedHeight ?? (int)Math.Round((double)askedWidth!.Value * upHeight / upWidth));
         string w = Int(width), h = Int(height);
         return request.Fit switch
         {

@@ -42,6 +42,10 @@ public static class UpscaleErrorCodes
     /// A segment of a split video did not decode to the frames the timeline promised (so it is never joined).
     public const string SegmentMismatch = "segment_mismatch";
 
+    /// The run's own plan differs from the plan the caller stored and priced (UpscaleRequest.Plan):
+    /// it is refused rather than making (and charging for) something other than what was priced.
+    public const string PlanMismatch = "plan_mismatch";
+
     /// Interpolation was asked of a variable-frame-rate source without the opt-in (--vfr-interpolate).
     public const string VariableFrameRate = "variable_frame_rate";
 
@@ -80,6 +84,7 @@ public static class UpscaleErrorCodes
         [MuxFailed] = UpscaleErrorKind.Failed,
         [StorageFull] = UpscaleErrorKind.Failed,
         [SegmentMismatch] = UpscaleErrorKind.Failed,
+        [PlanMismatch] = UpscaleErrorKind.Failed,
         [ToolMissing] = UpscaleErrorKind.MissingDependency,
         [ModelFilesMissing] = UpscaleErrorKind.MissingDependency,
         [ModelFilesCorrupt] = UpscaleErrorKind.MissingDependency,

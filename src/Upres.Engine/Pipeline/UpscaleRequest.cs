@@ -1,3 +1,5 @@
+using Upres.Engine.Media;
+
 namespace Upres.Engine.Pipeline;
 
 public enum FitMode { Pad, Crop, Stretch }
@@ -17,6 +19,16 @@ public sealed record UpscaleRequest
     /// chooses among the accepted demuxers (EngineOptions.InputFormats).
     public string? InputFormat { get; init; }
 
+    /// The caller's probe of the input (MediaInfo from the same prober, pinned demuxer included):
+    /// the engine plans from it and pins every ffmpeg run to its demuxer instead of probing again.
+    /// Null: the engine probes the input itself.
+    public MediaInfo? Probe { get; init; }
+
+    /// The plan the caller stored and priced (OutputPlanner.Plan on the same probe). The run is held
+    /// to it: a run whose own plan differs in size, frame rate, duration or frames is refused with
+    /// plan_mismatch before anything is decoded. Null: no stored plan (the CLI).
+    public PlannedOutput? Plan { get; init; }
+
     /// Catalog name; null picks the catalog default for the scale.
     public string? Model { get; init; }
 
@@ -26,6 +38,11 @@ public sealed record UpscaleRequest
     /// Exact output size; one of them may be null to keep the aspect ratio.
     public int? Width { get; init; }
     public int? Height { get; init; }
+
+    /// A resolution class rather than a size: the output's shorter side, the longer one from the
+    /// source's display aspect (a portrait source keeps its orientation). Ignored when Width or Height is set.
+    public int? ShortSide { get; init; }
+
     public FitMode Fit { get; init; } = FitMode.Pad;
 
     public long? StartMs { get; init; }

@@ -254,9 +254,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
     private async Task<MediaInfo> ProbeVideoAsync(UpscaleRequest request, CancellationToken cancellationToken)
     {
-        var info = request.InputFormat is { } demuxer
-            ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
-            : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
+        // The caller's probe (the one its plan and price came from) is used as is: planning on the
+        // same facts makes the same plan, and no second probe can detect the file differently.
+        var info = request.Probe
+            ?? (request.InputFormat is { } demuxer
+                ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
+                : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false));
         return info.Video is null
             ? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
                 $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)")

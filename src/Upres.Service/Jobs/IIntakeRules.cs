@@ -1,4 +1,5 @@
 using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Billing;
 
 namespace Upres.Service.Jobs;
@@ -24,5 +25,5 @@ public interface IIntakeRules
     Task BeforeRunAsync(JobRecord job, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// The bill for the planned output.
-    PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan);
+    PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, PlannedOutput plan);
 }

@@ -1,3 +1,5 @@
+using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Work;
 
 namespace Upres.Service.Jobs;
@@ -33,7 +35,7 @@ public interface IJobStore
     /// The prepare stage's outcome, fenced: the plan and price are stored, the price is reserved (an
     /// estimate job reserves nothing) and placeInput puts the fetched input under its key, in one
     /// transaction. A short balance fails the job with insufficient_credits instead (nothing placed).
-    Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, OutputPlan plan, long price, double estimateSeconds, Action placeInput, CancellationToken cancellationToken);
+    Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, MediaInfo probe, PlannedOutput plan, long price, double estimateSeconds, Action placeInput, CancellationToken cancellationToken);
 
     /// Records where the holding attempt is (WorkPlaces: place, 0 outside the job's own work) and
     /// raises the job's checkpoint to reached. Fenced: false when the lease is no longer the caller's.

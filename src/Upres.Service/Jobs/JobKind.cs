@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Upres.Engine.Media;
 using Upres.Engine.Pipeline;
 using Microsoft.Extensions.Options;
 using Upres.Service.Billing;
@@ -69,7 +70,7 @@ public sealed partial class JobKind(
             }
 
             await intake.For(job.Dialect).BeforeRunAsync(job, lease.Token);
-            var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), scratch, job.Planned);
+            var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), scratch, job.Probe, job.Planned);
             if (await segments.ListAsync(job.Id, lease.Token) is { Count: > 0 } parts)
             {
                 await JoinAsync(job, lease, request, parts);
@@ -221,19 +222,20 @@ public sealed partial class JobKind(
         StagedFile? staged = null;
         try
         {
-            OutputPlan plan;
+            MediaInfo probe;
+            PlannedOutput plan;
             long price;
             try
             {
                 var size = await fetcher.DownloadAsync(job.Input.Url!, input, lease.Token, rules.MaxInputBytes);
-                var probe = await mediaGuard.InspectAsync(input, lease.Token);
+                probe = await mediaGuard.InspectAsync(input, lease.Token);
                 if (rules.Check(job, size, probe) is { } refused)
                 {
                     await EndPreparedAsync(job, lease, refused);
                     return null;
                 }
 
-                plan = OutputPlanner.Plan(probe, job.Spec);
+                plan = JobPlanning.Plan(job.Spec, probe);
                 price = prices.Quote(rules.PriceQueryFor(job.Spec, job.DialectData, plan)).Credits;
             }
             catch (ServiceException e)
@@ -246,14 +248,14 @@ public sealed partial class JobKind(
             if (job.EstimateOnly)
             {
                 await lease.CommitAsync(async (token, ct) =>
-                    await store.SavePreparedAsync(job.Id, token, plan, price, estimate, () => { }, ct) == PrepareOutcome.Prepared
+                    await store.SavePreparedAsync(job.Id, token, probe, plan, price, estimate, () => { }, ct) == PrepareOutcome.Prepared
                     && await store.EndAsync(job.Id, token, new JobEstimated(), null, ct));
                 LogFinished(job.Id, "estimated");
                 return null;
             }
 
             staged = await storage.StageAsync(input, job.Id, CancellationToken.None);
-            var outcome = await lease.WriteAsync((token, ct) => store.SavePreparedAsync(job.Id, token, plan, price, estimate, () =>
+            var outcome = await lease.WriteAsync((token, ct) => store.SavePreparedAsync(job.Id, token, probe, plan, price, estimate, () =>
             {
                 storage.Place(staged, job.InputKey);
                 staged = null;
@@ -265,7 +267,7 @@ public sealed partial class JobKind(
             }
 
             LogPrepared(job.Id, price);
-            return job with { Plan = plan, Price = price, EstimateSeconds = estimate, FramesTotal = plan.Frames };
+            return job with { Probe = probe, Plan = plan, Price = price, EstimateSeconds = estimate, FramesTotal = plan.Frames };
         }
         finally
         {

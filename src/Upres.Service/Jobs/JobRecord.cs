@@ -1,3 +1,6 @@
+using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
+
 namespace Upres.Service.Jobs;
 
 /// A job as stored: what every door reads to answer in its own words.
@@ -13,12 +16,16 @@ public sealed record JobRecord
     public required JobInput Input { get; init; }
     /// Null until the input has been probed: a URL input is fetched, probed, planned and priced by
     /// the worker's prepare stage, not in the request. Price is 0 until then (nothing reserved).
-    public required OutputPlan? Plan { get; init; }
+    public required PlannedOutput? Plan { get; init; }
+
+    /// The probe the plan was made from (the demuxer the input was first detected with included):
+    /// the worker's engine runs plan on it and pin every ffmpeg run to its demuxer. Null with Plan.
+    public MediaInfo? Probe { get; init; }
     public required long Price { get; init; }
 
     /// The plan of a job that has one: an upload's job from its create, a URL's from its prepare
     /// stage (every kokoon job, every running or split job).
-    public OutputPlan Planned => Plan ?? throw new InvalidOperationException($"job {Id} has no plan yet");
+    public PlannedOutput Planned => Plan ?? throw new InvalidOperationException($"job {Id} has no plan yet");
 
     /// An estimate job: the worker prepares it (fetch, probe, plan, price) and it completes with the
     /// price and the plan, reserving and charging nothing.

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Accounts;
 using Upres.Service.Billing;
 using Upres.Service.Data;
@@ -55,6 +56,9 @@ public sealed class JobService(
         }
 
         JobSpecValidator.Validate(spec, models.ModelNames);
+        // What the engine would refuse whatever the input (a codec its container cannot carry) is
+        // refused here, for a URL input too, before anything is fetched or reserved.
+        JobPlanning.Check(spec);
         if ((request.Input.UploadId is null) == (request.Input.Url is null))
         {
             throw new ServiceException(Errors.Validation("Give exactly one of 'input.upload_id' and 'input.url'."));
@@ -86,7 +90,8 @@ public sealed class JobService(
 
         var upload = await uploads.GetAsync(request.AccountId, request.Input.UploadId!, cancellationToken)
             ?? throw new ServiceException(Errors.NotFound("upload", request.Input.UploadId!));
-        var plan = OutputPlanner.Plan(JsonSerializer.Deserialize<MediaInfo>(upload.ProbeJson)!, spec);
+        var probe = JsonSerializer.Deserialize<MediaInfo>(upload.ProbeJson)!;
+        var plan = JobPlanning.Plan(spec, probe);
         var quote = prices.Quote(intake.For(request.Dialect).PriceQueryFor(spec, request.DialectData, plan));
         var estimate = EstimateSeconds(plan, options.Value);
         if (request.EstimateOnly)
@@ -96,6 +101,7 @@ public sealed class JobService(
 
         var job = NewRecord(request, jobId, upload.Key, ownsInput: false) with
         {
+            Probe = probe,
             Plan = plan,
             Price = quote.Credits,
             EstimateSeconds = estimate,
@@ -243,7 +249,7 @@ public sealed class JobService(
     }
 
     /// Seconds one worker needs for the plan, from UPRES_ESTIMATE_PIXELS_PER_SECOND.
-    public static double EstimateSeconds(OutputPlan plan, UpresOptions options)
+    public static double EstimateSeconds(PlannedOutput plan, UpresOptions options)
         => 2 + (plan.Frames * (double)plan.Width * plan.Height / options.EstimatePixelsPerSecond);
 
     private static string RequestHash(NewJob r)

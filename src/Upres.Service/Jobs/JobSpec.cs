@@ -1,3 +1,4 @@
+using Upres.Engine.Media;
 using Upres.Engine.Pipeline;
 
 namespace Upres.Service.Jobs;
@@ -82,18 +83,28 @@ public sealed record JobSpec
         _ => ".mp4",
     };
 
-    public UpscaleRequest ToUpscaleRequest(string inputPath, string outputPath, OutputPlan plan)
+    /// The engine's request for this spec. JobPlanning plans with it (no plan yet); a run passes the
+    /// probe and the plan stored with the job, so the engine plans on the same facts with the same
+    /// code, pins every ffmpeg run to the probe's demuxer and is held to the stored plan.
+    public UpscaleRequest ToUpscaleRequest(string inputPath, string outputPath, MediaInfo? probe = null, PlannedOutput? plan = null)
     {
         var (start, duration) = EffectiveTrim();
+        var sized = Width is not null || Height is not null || ShortSide is not null;
+        // A job stored before its probe was kept was planned by an older planner: it runs at its
+        // stored size, and is not held to numbers the engine's planner may round differently.
+        var legacy = plan is not null && probe is null;
         return new UpscaleRequest
         {
             InputPath = inputPath,
             OutputPath = outputPath,
+            Probe = probe,
+            InputFormat = probe?.Demuxer,
+            Plan = legacy ? null : plan,
             Model = UseSr ? Model : Upres.Engine.UpscaleEngine.NoSuperResolution,
-            // The plan fixed the exact output size when pricing; the engine is held to it.
-            Scale = null,
-            Width = plan.Width,
-            Height = plan.Height,
+            Scale = sized || legacy ? null : Scale ?? 2,
+            Width = legacy ? plan!.Width : Width,
+            Height = legacy ? plan!.Height : Height,
+            ShortSide = legacy || Width is not null || Height is not null ? null : ShortSide,
             Fit = Fit,
             StartMs = start,
             DurationMs = duration,
@@ -109,7 +120,7 @@ public sealed record JobSpec
             Denoise = Denoise,
             FilmGrain = FilmGrain,
             // The job was priced on these frames: the engine never decodes materially more.
-            MaxFrames = plan.Frames,
+            MaxFrames = plan?.Frames,
             HeldFrames = HoldFrames == false
                 ? HeldFramePolicy.Off
                 : HoldThresholdDb is { } db ? new HeldFramePolicy(true, db) : null,

@@ -1,3 +1,4 @@
+using Upres.Engine.Pipeline;
 using Upres.Service.Billing;
 
 namespace Upres.Service.Jobs;
@@ -7,7 +8,7 @@ public sealed class NativeIntakeRules : IIntakeRules
 {
     public string Dialect => "native";
 
-    public PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan)
+    public PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, PlannedOutput plan)
         => new(PriceQuery.BillableSecondsOf(plan.Duration), plan.Width, plan.Height, plan.FrameRate,
             spec.UseSr ? spec.Model : Upres.Engine.UpscaleEngine.NoSuperResolution, spec.Scale);
 }

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Billing;
 using Upres.Service.Data;
 using Upres.Service.Problems;
@@ -37,7 +39,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
                     probe_json, plan_json, price, estimate_seconds, webhook_url, webhook_progress, metadata_json, dialect_data,
                     max_attempts, created_at, updated_at, frames_total, estimate_only)
                 VALUES (@Id, @AccountId, @Dialect, 'queued', @IdempotencyKey, @requestHash, @SpecJson, @InputJson, @InputKey, @OwnsInput,
-                    '{}', @PlanJson, @Price, @EstimateSeconds, @WebhookUrl, @WebhookProgress, @MetadataJson, @DialectData,
+                    @ProbeJson, @PlanJson, @Price, @EstimateSeconds, @WebhookUrl, @WebhookProgress, @MetadataJson, @DialectData,
                     @MaxAttempts, @now, @now, @Frames, @EstimateOnly)
                 ON CONFLICT DO NOTHING
                 """,
@@ -45,7 +47,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
                 {
                     job.Id, job.AccountId, job.Dialect, job.IdempotencyKey, requestHash,
                     SpecJson = JsonSerializer.Serialize(job.Spec), InputJson = JsonSerializer.Serialize(job.Input), job.InputKey,
-                    OwnsInput = job.OwnsInput ? 1L : 0L, PlanJson = job.Plan is null ? "" : JsonSerializer.Serialize(job.Plan), job.Price, job.EstimateSeconds,
+                    OwnsInput = job.OwnsInput ? 1L : 0L, ProbeJson = ProbeToJson(job.Probe),
+                    PlanJson = job.Plan is null ? "" : JsonSerializer.Serialize(job.Plan), job.Price, job.EstimateSeconds,
                     job.WebhookUrl, WebhookProgress = job.WebhookProgress ? 1L : 0L, job.MetadataJson, job.DialectData,
                     MaxAttempts = (long)job.MaxAttempts, now, Frames = job.Plan?.Frames ?? 0, EstimateOnly = job.EstimateOnly ? 1L : 0L,
                 },
@@ -83,10 +86,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
     }
 
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken)
-    {
-        await using var c = await db.OpenAsync(cancellationToken);
-        return await GetAsync(c, null, jobId, cancellationToken);
-    }
+        => (await db.QueryRowAsync<JobRow>("SELECT * FROM jobs WHERE id = @key", jobId, cancellationToken))?.ToRecord();
 
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken)
     {
@@ -230,8 +230,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         return true;
     }
 
-    public async Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, OutputPlan plan, long price, double estimateSeconds, Action placeInput,
-        CancellationToken cancellationToken)
+    public async Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, MediaInfo probe, PlannedOutput plan, long price, double estimateSeconds,
+        Action placeInput, CancellationToken cancellationToken)
     {
         var now = clock.Ms();
         await using var c = await db.OpenAsync(cancellationToken);
@@ -245,17 +245,17 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
 
         await c.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE jobs SET plan_json = @plan, price = @price, estimate_seconds = @estimateSeconds, frames_total = @frames, updated_at = @now
+            UPDATE jobs SET probe_json = @probe, plan_json = @plan, price = @price, estimate_seconds = @estimateSeconds, frames_total = @frames, updated_at = @now
             WHERE id = @jobId
             """,
-            new { jobId, plan = JsonSerializer.Serialize(plan), price, estimateSeconds, frames = plan.Frames, now }, tx, cancellationToken: cancellationToken));
+            new { jobId, probe = ProbeToJson(probe), plan = JsonSerializer.Serialize(plan), price, estimateSeconds, frames = plan.Frames, now }, tx, cancellationToken: cancellationToken));
         if (!job.EstimateOnly && !await CreditLedger.TryReserveAsync(c, tx, job.AccountId, job.Id, price, now, cancellationToken))
         {
             // The short balance ends the job here: nothing reserved, nothing placed, nothing to charge.
             var available = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT balance - reserved FROM accounts WHERE id = @AccountId", new { job.AccountId }, tx, cancellationToken: cancellationToken));
             var error = Errors.InsufficientCredits(price, available);
-            var priced = job with { Plan = plan, Price = price };
+            var priced = job with { Probe = probe, Plan = plan, Price = price };
             await EndInTransactionAsync(c, tx, priced, leaseToken, new JobFailed(error.Code, error.Detail ?? error.Title), null, now, cancellationToken);
             await tx.CommitAsync(cancellationToken);
             return PrepareOutcome.InsufficientCredits;
@@ -476,6 +476,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
         public long AttemptCheckpoint { get; set; }
         public long Strikes { get; set; }
         public long OwnsInput { get; set; }
+        public string ProbeJson { get; set; } = "";
         public string PlanJson { get; set; } = "";
         public long EstimateOnly { get; set; }
         public long Price { get; set; }
@@ -518,7 +519,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             Checkpoint = Checkpoint,
             Strikes = (int)Strikes,
             OwnsInput = OwnsInput == 1,
-            Plan = string.IsNullOrEmpty(PlanJson) ? null : JsonSerializer.Deserialize<OutputPlan>(PlanJson),
+            Probe = ProbeFromJson(ProbeJson),
+            Plan = string.IsNullOrEmpty(PlanJson) ? null : JsonSerializer.Deserialize<PlannedOutput>(PlanJson),
             EstimateOnly = EstimateOnly != 0,
             Price = Price,
             EstimateSeconds = EstimateSeconds,
@@ -546,4 +548,10 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             DeletedAt = DeletedAt.ToTime(),
         };
     }
+
+    // An unprobed job (a URL input before its prepare stage, or a job stored before probes were) keeps '{}'.
+    private static string ProbeToJson(MediaInfo? probe) => probe is null ? "{}" : JsonSerializer.Serialize(probe);
+
+    private static MediaInfo? ProbeFromJson(string json) =>
+        string.IsNullOrEmpty(json) || json == "{}" ? null : JsonSerializer.Deserialize<MediaInfo>(json);
 }

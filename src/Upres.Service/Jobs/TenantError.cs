@@ -27,6 +27,7 @@ public sealed record TenantError(string Code, string Message, string Reference)
         UpscaleErrorCodes.UpscalerFailed => "The model failed on a frame of this input.",
         UpscaleErrorCodes.EncodeFailed => "The output could not be encoded.",
         UpscaleErrorCodes.MuxFailed => "The output file could not be written.",
+        UpscaleErrorCodes.PlanMismatch => "The run would not have made the output the job was priced for, so it was stopped uncharged.",
         UpscaleErrorCodes.StorageFull => "The server ran out of storage space while writing the output; nothing was charged.",
         UpscaleErrorCodes.FramesExceedDeclared => "The input holds materially more frames than its header declares; it was refused rather than processed past its price.",
         _ when UpscaleErrorCodes.KindOf(code) == UpscaleErrorKind.BadOptions => "The requested output is not possible for this input.",

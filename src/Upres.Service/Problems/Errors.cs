@@ -31,6 +31,9 @@ public static class Errors
     public static ServiceError VariableFrameRate(string detail) => new("variable_frame_rate", StatusCodes.Status422UnprocessableEntity,
         "The input has a variable frame rate; interpolation needs the opt-in.", detail);
 
+    public static ServiceError UnsupportedContainerCodec(string detail) => new("unsupported_container_codec", StatusCodes.Status422UnprocessableEntity,
+        "The codec cannot be written to the container.", detail);
+
     public static ServiceError MediaLimit(string detail) => new("media_limit_exceeded", StatusCodes.Status422UnprocessableEntity, "The input exceeds a limit.", detail);
 
     public static ServiceError UrlRefused(string detail) => new("url_refused", StatusCodes.Status422UnprocessableEntity, "The URL may not be fetched.", detail);

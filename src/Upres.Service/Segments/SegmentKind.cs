@@ -49,7 +49,7 @@ public sealed partial class SegmentKind(
         try
         {
             var timeline = FrameTimeline.FromJson(await File.ReadAllTextAsync(storage.PathOf(SegmentKeys.Timeline(job.Id)), lease.Token));
-            var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), storage.ScratchPath($"{segment.Id}-joined{job.Spec.FileExtension}"), job.Planned);
+            var request = job.Spec.ToUpscaleRequest(storage.PathOf(job.InputKey), storage.ScratchPath($"{segment.Id}-joined{job.Spec.FileExtension}"), job.Probe, job.Planned);
             lease.CountPlacesIn(segment.Range.Count);
             await upscaler.UpscaleSegmentAsync(request, timeline, segment.Range, scratch, lease, lease.Token);
             await CommitAsync(job, segment, lease, scratch);

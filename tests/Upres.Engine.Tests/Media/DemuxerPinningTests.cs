@@ -81,4 +81,22 @@ public sealed class DemuxerPinningTests : IDisposable
         Assert.Equal((64, 64), (joined.Width, joined.Height));
         Assert.Equal(10, joined.Frames);
     }
+
+    [Fact]
+    public async Task The_join_reads_our_own_list_and_only_Matroska_segments()
+    {
+        var mkv = await _clips.MakeAsync("seg0.mkv", "-f", "lavfi", "-i", "color=c=blue:size=32x32:rate=10", "-t", "0.5", "-c:v", "libx264", "-preset", "ultrafast", "-f", "matroska");
+        var mp4 = await _clips.MakeAsync("seg1.mp4", "-f", "lavfi", "-i", "color=c=red:size=32x32:rate=10", "-t", "0.5", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mp4");
+        var ours = _clips.PathFor("ours.ffconcat");
+        var foreign = _clips.PathFor("foreign.ffconcat");
+        await File.WriteAllTextAsync(ours, FfmpegArguments.ConcatList([(mkv, 0.5), (mkv, 0.5)]));
+        await File.WriteAllTextAsync(foreign, FfmpegArguments.ConcatList([(mkv, 0.5), (mp4, 0.5)]));
+
+        await ProcessRunner.RunAsync("ffmpeg", FfmpegArguments.Concat(ours, _clips.PathFor("joined.mkv")), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<ProcessFailedException>(
+            () => ProcessRunner.RunAsync("ffmpeg", FfmpegArguments.Concat(foreign, _clips.PathFor("mixed.mkv")), CancellationToken.None));
+
+        Assert.Equal(10, await new FfprobeClient().CountFramesAsync(_clips.PathFor("joined.mkv"), "matroska", 0, CancellationToken.None));
+        Assert.Contains("-format_whitelist", refused.CommandLine, StringComparison.Ordinal);
+    }
 }

@@ -161,4 +161,101 @@ public class OutputPlannerTests
         Assert.Contains("setsar=2/1", OutputPlanner.Plan(Request(), Info(sar: "2:1"), 2).EncodeFilters);
         Assert.Contains("setsar=1/2", OutputPlanner.Plan(Request(), Info(sar: "2:1", rotation: 270), 2).EncodeFilters);
     }
+
+    private static readonly Dictionary<string, (UpscaleRequest Request, MediaInfo Probe)> Cases = BuildCases();
+
+    public static TheoryData<string> Matrix => new(Cases.Keys);
+
+    private static Dictionary<string, (UpscaleRequest, MediaInfo)> BuildCases()
+    {
+        var source = Source(97, 65, 30000, 1001, frames: null, seconds: 3.2);
+        var upright = Source(160, 90, 25, 1, frames: 80, seconds: 3.2);
+        var turned = Source(160, 90, 25, 1, frames: 80, seconds: 3.2, rotation: 90);
+        return new(StringComparer.Ordinal)
+        {
+            ["scale 2"] = (Request() with { Scale = 2 }, upright),
+            ["scale 3 odd"] = (Request() with { Scale = 3 }, source),
+            ["scale 4 odd"] = (Request() with { Scale = 4 }, source),
+            ["width only odd"] = (Request() with { Width = 301 }, source),
+            ["height only odd"] = (Request() with { Height = 199 }, source),
+            ["short side"] = (Request() with { ShortSide = 720 }, upright),
+            ["short side turned"] = (Request() with { ShortSide = 720 }, turned),
+            ["rotation 90 scale 2"] = (Request() with { Scale = 2 }, turned),
+            ["fps cap"] = (Request() with { Scale = 2, MaxFps = 12 }, source),
+            ["trim"] = (Request() with { Scale = 2, StartMs = 500, DurationMs = 1234 }, source),
+            ["trim past the end"] = (Request() with { Scale = 2, StartMs = 3000, DurationMs = 5000 }, upright),
+            ["interpolation"] = (Request() with { Scale = 2, TargetFps = 60 }, source),
+            ["exact size cropped"] = (Request() with { Width = 640, Height = 640, Fit = FitMode.Crop }, source),
+        };
+    }
+
+    private static MediaInfo Source(int width, int height, int rateNumerator, int rateDenominator, long? frames, double seconds, int rotation = 0) =>
+        new("mov,mp4,m4a,3gp,3g2,mj2", TimeSpan.FromSeconds(seconds), 1000,
+        [
+            new MediaStream(0, StreamKind.Video, "h264", width, height, (double)rateNumerator / rateDenominator, frames, "yuv420p", 8, rotation,
+                null, null, null, null, null, "progressive", 0, null, false) { FrameRateFraction = $"{rateNumerator}/{rateDenominator}" },
+        ], 0);
+
+    /// The requests a service job can make, on sources with odd sizes, a quarter turn, a fraction
+    /// rate and no frame count: the plan a caller stores is the plan every run of the same request
+    /// on the same probe makes, whatever the model's scale (the run is held to it).
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public void The_stored_plan_is_the_plan_every_run_makes(string name)
+    {
+        var (request, probe) = Cases[name];
+        var stored = OutputPlanner.Plan(request, probe);
+        var run = request with { Plan = stored, MaxFrames = stored.Frames };
+
+        foreach (var modelScale in new[] { 1, 2, 4 })
+        {
+            Assert.True(stored == OutputPlanner.Plan(run, probe, modelScale).Output, $"{name}, model x{modelScale}");
+        }
+
+        Assert.True(stored.Width % 2 == 0 && stored.Height % 2 == 0, name);
+    }
+
+    [Fact]
+    public void The_plan_says_size_rate_duration_and_frames_as_the_run_makes_them()
+    {
+        var odd = Source(97, 65, 30000, 1001, frames: null, seconds: 3.2);
+        var turned = Source(160, 90, 25, 1, frames: 80, seconds: 3.2, rotation: 90);
+
+        Assert.Equal(new PlannedOutput(292, 196, 30000 / 1001.0, TimeSpan.FromSeconds(3.2), 96, 97, 65, 30000 / 1001.0),
+            OutputPlanner.Plan(Request() with { Scale = 3 }, odd));
+        Assert.Equal(new PlannedOutput(180, 320, 25, TimeSpan.FromSeconds(3.2), 80, 90, 160, 25), OutputPlanner.Plan(Request() with { Scale = 2 }, turned));
+        Assert.Equal((720, 1280), Size(OutputPlanner.Plan(Request() with { ShortSide = 720 }, turned)));
+        Assert.Equal((302, 202), Size(OutputPlanner.Plan(Request() with { Width = 301 }, odd)));
+        var capped = OutputPlanner.Plan(Request() with { Scale = 2, MaxFps = 12, StartMs = 500, DurationMs = 1234 }, odd);
+        Assert.Equal((12.0, TimeSpan.FromMilliseconds(1234), 15L), (capped.FrameRate, capped.Duration, capped.Frames));
+        var interpolated = OutputPlanner.Plan(Request() with { Scale = 2, TargetFps = 60 }, odd);
+        Assert.Equal((60.0, 192L), (interpolated.FrameRate, interpolated.Frames));
+    }
+
+    private static (int, int) Size(PlannedOutput plan) => (plan.Width, plan.Height);
+
+    [Fact]
+    public void A_run_that_would_make_something_else_than_the_stored_plan_is_refused()
+    {
+        var stored = OutputPlanner.Plan(Request() with { Scale = 2 }, Info());
+
+        var e = Assert.Throws<UpscaleException>(() => OutputPlanner.Plan(Request() with { Scale = 3, Plan = stored }, Info(), 4));
+
+        Assert.Equal(UpscaleErrorCodes.PlanMismatch, e.Code);
+    }
+
+    [Fact]
+    public void A_trim_that_starts_after_the_end_is_refused_before_any_decode()
+    {
+        Assert.Equal(UpscaleErrorCodes.NoFrames,
+            Assert.Throws<UpscaleException>(() => OutputPlanner.Plan(Request() with { Scale = 2, StartMs = 2000 }, Info())).Code);
+    }
+
+    [Fact]
+    public void Check_refuses_a_pair_the_container_cannot_carry_without_an_input()
+    {
+        Assert.Equal(UpscaleErrorCodes.UnsupportedContainerCodec,
+            Assert.Throws<UpscaleException>(() => OutputPlanner.Check(Request() with { Codec = VideoCodec.Vp9, Container = ContainerFormat.Mov })).Code);
+        OutputPlanner.Check(Request() with { Codec = VideoCodec.Vp9, Container = ContainerFormat.Mkv });
+    }
 }

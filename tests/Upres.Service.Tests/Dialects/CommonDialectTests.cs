@@ -92,6 +92,6 @@ public class CommonDialectTests
         var spec = new DialectJobSpec { Dialect = "x", InputVideoId = "v", UseSr = false, Width = 1920, Height = 1080 };
         var job = spec.ToJobSpec();
         Assert.False(job.UseSr);
-        Assert.Equal(Upres.Engine.UpscaleEngine.NoSuperResolution, job.ToUpscaleRequest("/a", "/b", Plans.For(job, 640, 360, 25, 2)).Model);
+        Assert.Equal(Upres.Engine.UpscaleEngine.NoSuperResolution, job.ToUpscaleRequest("/a", "/b", plan: Plans.For(job, 640, 360, 25, 2)).Model);
     }
 }

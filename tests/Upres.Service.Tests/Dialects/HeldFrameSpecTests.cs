@@ -12,7 +12,7 @@ public class HeldFrameSpecTests
     {
         var job = new CreateJobBody().ToSpec();
 
-        Assert.Null(job.ToUpscaleRequest("/a", "/b", Plans.For(job, 640, 360, 25, 2)).HeldFrames);
+        Assert.Null(job.ToUpscaleRequest("/a", "/b", plan: Plans.For(job, 640, 360, 25, 2)).HeldFrames);
     }
 
     [Fact]
@@ -21,8 +21,8 @@ public class HeldFrameSpecTests
         var off = new CreateJobBody { HoldFrames = false, HoldThresholdDb = 60 }.ToSpec();
         var strict = new CreateJobBody { HoldThresholdDb = 60 }.ToSpec();
 
-        Assert.Equal(HeldFramePolicy.Off, off.ToUpscaleRequest("/a", "/b", Plans.For(off, 640, 360, 25, 2)).HeldFrames);
-        Assert.Equal(new HeldFramePolicy(true, 60), strict.ToUpscaleRequest("/a", "/b", Plans.For(strict, 640, 360, 25, 2)).HeldFrames);
+        Assert.Equal(HeldFramePolicy.Off, off.ToUpscaleRequest("/a", "/b", plan: Plans.For(off, 640, 360, 25, 2)).HeldFrames);
+        Assert.Equal(new HeldFramePolicy(true, 60), strict.ToUpscaleRequest("/a", "/b", plan: Plans.For(strict, 640, 360, 25, 2)).HeldFrames);
     }
 
     [Fact]

@@ -290,4 +290,33 @@ public class KokoonDialectTests
     [InlineData(JobStatus.Failed, "failed")]
     [InlineData(JobStatus.Cancelled, "cancelled")]
     public void Result_video_states(JobStatus state, string word) => Assert.Equal(word, KokoonDialect.State(state));
+
+    /// Kokoon's codec/format pairs are the engine's (OutputPlanner.CanWrite): a pair the engine
+    /// cannot write (vp9 or av1 in mov) is a 400 at create, never a job that is priced and then fails.
+    [Theory]
+    [InlineData("h264", "mp4", true)]
+    [InlineData("h265", "mov", true)]
+    [InlineData("prores", "mov", true)]
+    [InlineData("prores", "mkv", true)]
+    [InlineData("vp9", "webm", true)]
+    [InlineData("av1", "mp4", true)]
+    [InlineData("vp9", "mov", false)]
+    [InlineData("av1", "mov", false)]
+    [InlineData("h264", "webm", false)]
+    [InlineData("prores", "mp4", false)]
+    public void A_codec_and_format_pair_is_accepted_exactly_when_the_engine_writes_it(string codec, string format, bool accepted)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(DocumentExample)!.AsObject();
+        body["codec"] = codec;
+        body["format"] = format;
+
+        var v = KokoonDialect.Validate(body.ToJsonString());
+
+        Assert.Equal(accepted, v.IsValid);
+        if (!accepted)
+        {
+            Assert.Equal(400, KokoonDialect.Error(v.Problem!).Status);
+            Assert.Equal("codec", v.Problem!.Field);
+        }
+    }
 }

@@ -1,10 +1,11 @@
 using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Jobs;
 
 namespace Upres.Service.Tests.Dialects;
 
-/// Runs the core's real OutputPlanner on a described source, so billing tests price what the
-/// service would plan.
+/// Runs the one planner (the engine's, through JobPlanning) on a described source, so billing tests
+/// price what the service would plan.
 public static class Plans
 {
     public static MediaInfo Source(int width, int height, double fps, double seconds, string format = "mov,mp4,m4a,3gp,3g2,mj2", long size = 1_000_000) =>
@@ -14,6 +15,6 @@ public static class Plans
             new MediaStream(1, StreamKind.Audio, "aac", 0, 0, 0, null, null, 0, 0, null, null, null, null, null, null, 2, null, false),
         ], 0);
 
-    public static OutputPlan For(JobSpec spec, int width, int height, double fps, double seconds) =>
-        OutputPlanner.Plan(Source(width, height, fps, seconds), spec);
+    public static PlannedOutput For(JobSpec spec, int width, int height, double fps, double seconds) =>
+        JobPlanning.Plan(spec, Source(width, height, fps, seconds));
 }

@@ -1,3 +1,4 @@
+using Upres.Engine.Pipeline;
 using Upres.Service.Billing;
 using Upres.Service.Jobs;
 
@@ -17,7 +18,7 @@ public abstract class DialectIntakeRules : IIntakeRules
 
     public virtual Task BeforeRunAsync(JobRecord job, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public virtual PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan) => DialectBilling.ByDuration(spec.Model)(plan);
+    public virtual PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, PlannedOutput plan) => DialectBilling.ByDuration(spec.Model)(plan);
 
     /// A vendor's refusal of the input, kept on the failed job in its words.
     protected static JobFailed? Failed(DialectProblem? problem) => problem is null ? null : new JobFailed(InputRejected, problem.Message);

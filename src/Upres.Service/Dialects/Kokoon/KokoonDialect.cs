@@ -268,15 +268,10 @@ public static class KokoonDialect
             $"format '{format}' is not one of mp4, mkv, mov, webm")),
     };
 
+    /// The engine's own rule (OutputPlanner.CanWrite), said in kokoon's shape before the job exists.
     private static void CheckCodecInFormat(VideoCodec codec, ContainerFormat format, string codecName, string formatName)
     {
-        var ok = format switch
-        {
-            ContainerFormat.Webm => codec is VideoCodec.Vp9 or VideoCodec.Av1,
-            ContainerFormat.Mp4 => codec is not VideoCodec.ProRes,
-            _ => true,
-        };
-        if (!ok)
+        if (!OutputPlanner.CanWrite(codec, format))
         {
             throw new DialectProblemException(DialectProblem.Invalid("codec", $"codec '{codecName}' cannot be stored in format '{formatName}'"));
         }

@@ -57,7 +57,7 @@ public static class MingyanDialect
     }
 
     /// Per input second, rounded up, at least 1 s, at the tier's size and nominal frame rate.
-    public static Func<OutputPlan, PriceQuery> Billing(MingyanModel model) => DialectBilling.ByTier(model.BilledFps, DialectModels.RealWorld);
+    public static Func<PlannedOutput, PriceQuery> Billing(MingyanModel model) => DialectBilling.ByTier(model.BilledFps, DialectModels.RealWorld);
 
     public static string StatusWord(JobStatus state) => state switch
     {

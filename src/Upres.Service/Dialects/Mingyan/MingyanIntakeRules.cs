@@ -1,3 +1,4 @@
+using Upres.Engine.Pipeline;
 using Upres.Service.Billing;
 using Upres.Service.Jobs;
 
@@ -8,7 +9,7 @@ public sealed class MingyanIntakeRules : DialectIntakeRules
 {
     public override string Dialect => MingyanDialect.Name;
 
-    public override PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, OutputPlan plan)
+    public override PriceQuery PriceQueryFor(JobSpec spec, string? dialectData, PlannedOutput plan)
     {
         var data = dialectData is null ? null : DialectJson.Deserialize<MingyanJobData>(dialectData);
         var model = (data is null ? null : MingyanModel.Find(data.Model))

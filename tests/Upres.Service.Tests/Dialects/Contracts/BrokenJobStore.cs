@@ -1,3 +1,5 @@
+using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Jobs;
 using Upres.Service.Work;
 
@@ -23,7 +25,7 @@ public sealed class BrokenJobStore : IJobStore
 
     public Task<bool> EndAsync(string jobId, string? leaseToken, JobEnd end, Action<JobRecord>? placeFiles, CancellationToken cancellationToken) => throw Gone();
 
-    public Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, OutputPlan plan, long price, double estimateSeconds, Action placeInput, CancellationToken cancellationToken) => throw Gone();
+    public Task<PrepareOutcome> SavePreparedAsync(string jobId, string leaseToken, MediaInfo probe, PlannedOutput plan, long price, double estimateSeconds, Action placeInput, CancellationToken cancellationToken) => throw Gone();
 
     public Task<bool> MarkPlaceAsync(string jobId, string leaseToken, long place, long reached, CancellationToken cancellationToken) => throw Gone();
 
