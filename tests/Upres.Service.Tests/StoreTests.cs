@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
+using Upres.Engine.Pipeline;
 using Upres.Service.Accounts;
 using Upres.Service.Data;
 using Upres.Service.Hosting;
@@ -31,7 +32,7 @@ public sealed class PostgresStoreTests(PostgresClusterFixture cluster) : StoreTe
 /// What the stores promise, whichever database holds them (the lease rules are LeaseTests).
 public abstract class StoreTests : IAsyncLifetime
 {
-    private static readonly OutputPlan Plan = new(320, 256, 10, TimeSpan.FromSeconds(1), 10, 160, 128, 10);
+    private static readonly PlannedOutput Plan = new(320, 256, 10, TimeSpan.FromSeconds(1), 10, 160, 128, 10);
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly string _dir = TempDirectory.Create("upres-store");
     private IUpresDatabase _db = null!;
