@@ -4,7 +4,9 @@
 # is processing; /healthz beside it for the server's own ceiling. Prints requests/s, p50/p99 and
 # errors per phase. Targets (issue 10): >= 15,000 req/s and p99 < 5 ms warm, p99 < 20 ms in the
 # first 10 s and while a job processes, no errors. wrk comes from Debian; only this script asks
-# setup.sh for it. Usage: scripts/bench-api.sh [connections=32] [threads=2] [warm seconds=20]
+# setup.sh for it. On a shared machine read the ratios: each phase's requests/s against /healthz's
+# in the same run, and the server's CPU time per request (from /proc, so other processes' load
+# counts less). Usage: scripts/bench-api.sh [connections=32] [threads=2] [warm seconds=20]
 set -euo pipefail
 UPRES_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 export UPRES_ROOT
@@ -36,20 +38,31 @@ stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
 json() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
 
+# CPU time (user + system, in clock ticks) the server process has used so far.
+server_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+
+healthz_rps=""
 phase() { # name url seconds [key]
   local name=$1 url=$2 seconds=$3 key=${4:-}
-  local out
+  local out before after
+  before=$(server_ticks)
   if [ -n "$key" ]; then
     out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $key" "$url")
   else
     out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$url")
   fi
-  local rps p50 p99 errors
+  after=$(server_ticks)
+  local rps p50 p99 errors requests cpu ratio
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
-  printf '%-34s %10s req/s   p50 %8s   p99 %8s   %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-no errors}"
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$(( after - before )) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+  [ "$url" = "$base/healthz" ] && healthz_rps=$rps
+  ratio=$([ -n "$healthz_rps" ] && awk -v a="$rps" -v b="$healthz_rps" 'BEGIN { printf "%.2f", a / b }' || echo "-")
+  printf '%-34s %10s req/s (%5s x /healthz)   p50 %8s   p99 %8s   server CPU %5s us/request   %s\n' \
+    "$name" "$rps" "$ratio" "$p50" "$p99" "$cpu" "${errors:-no errors}"
 }
 
 ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=320x240:rate=25 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p "$work/small.mp4"
@@ -65,6 +78,12 @@ long=$(curl -sf -H "Authorization: Bearer $key" -F "file=@$work/long.mp4" "$base
 stop_server
 
 echo "upres serve, SQLite, loopback, wrk -t$threads -c$connections; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# /healthz first on a warm server gives the ceiling the job phases are compared with; then a cold
+# restart for the first 10 s of GET job.
+start_server 1
+curl -sf "$base/healthz" >/dev/null
+phase "GET /healthz, warm" "$base/healthz" 10
+stop_server
 start_server 1
 phase "GET /v1/jobs/{id}, first 10 s" "$base/v1/jobs/$job" 10 "$key"
 phase "GET /v1/jobs/{id}, warm" "$base/v1/jobs/$job" "$warm" "$key"
@@ -72,3 +91,4 @@ phase "GET /healthz, warm" "$base/healthz" 10
 curl -sf -H "Authorization: Bearer $key" -H 'content-type: application/json' -d "{\"input\":{\"upload_id\":\"$long\"},\"scale\":2}" "$base/v1/jobs" >/dev/null
 sleep 2
 phase "GET /v1/jobs/{id}, job processing" "$base/v1/jobs/$job" 10 "$key"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,5 +18,10 @@ public interface IUpresDatabase
 
     bool IsUniqueViolation(Exception exception);
 
+    /// The one row `sql` (with one parameter, @key) finds for `key`, or null: the hot reads (a job
+    /// polled by its client). SQLite keeps the statement prepared on long-lived read connections,
+    /// so a poll pays no SQL parse; PostgreSQL runs it as any query.
+    Task<T?> QueryRowAsync<T>(string sql, string key, CancellationToken cancellationToken);
+
     Task MigrateAsync(CancellationToken cancellationToken);
 }

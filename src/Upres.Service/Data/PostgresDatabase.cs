@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 
 namespace Upres.Service.Data;
@@ -15,6 +16,12 @@ public sealed class PostgresDatabase(string connectionString) : IUpresDatabase, 
 
     public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
         => await connection.BeginTransactionAsync(cancellationToken);
+
+    public async Task<T?> QueryRowAsync<T>(string sql, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, new { key }, cancellationToken: cancellationToken));
+    }
 
     public bool IsUniqueViolation(Exception exception)
         => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

@@ -86,10 +86,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
     }
 
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken)
-    {
-        await using var c = await db.OpenAsync(cancellationToken);
-        return await GetAsync(c, null, jobId, cancellationToken);
-    }
+        => (await db.QueryRowAsync<JobRow>("SELECT * FROM jobs WHERE id = @key", jobId, cancellationToken))?.ToRecord();
 
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken)
     {
