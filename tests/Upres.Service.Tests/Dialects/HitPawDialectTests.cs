@@ -150,6 +150,19 @@ public class HitPawDialectTests
         Assert.Equal((container, codec), (spec.Container, spec.Codec));
     }
 
+    /// HitPaw asks for a container by extension and Upres picks the codec: every extension it
+    /// accepts must make a pair the engine writes, or a job would be priced and then fail.
+    [Fact]
+    public void Every_accepted_extension_makes_a_codec_and_container_pair_the_engine_writes()
+    {
+        Assert.All(HitPawDialect.Extensions, ext =>
+        {
+            var v = HitPawDialect.Validate($$"""{"video_url":"https://a/b.mp4","model_id":4,"resolution":[1280,720],"extension":"{{ext}}"}""");
+            var spec = HitPawDialect.ToSpec(v.Value!);
+            Assert.True(OutputPlanner.CanWrite(spec.Codec, spec.Container), $"{ext}: {spec.Codec} in {spec.Container}");
+        });
+    }
+
     [Theory]
     [InlineData(1000, "mov,mp4,m4a,3gp,3g2,mj2", 60, 640, 360, true)]
     [InlineData(1000, "avi", 60, 640, 360, true)]
