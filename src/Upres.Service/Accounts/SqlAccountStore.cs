@@ -82,8 +82,7 @@ public sealed class SqlAccountStore(
 
     public async Task<Account?> AuthenticateHashAsync(string keyHash, CancellationToken cancellationToken)
     {
-        var hash = keyHash;
-        if (_cache.TryGet(hash, out var cached))
+        if (_cache.TryGet(keyHash, out var cached))
         {
             return cached;
         }
@@ -97,16 +96,16 @@ public sealed class SqlAccountStore(
             FROM api_keys k JOIN accounts a ON a.id = k.account_id
             WHERE k.key_hash = @hash AND k.revoked_at IS NULL
             """,
-            new { hash }, cancellationToken: cancellationToken));
+            new { hash = keyHash }, cancellationToken: cancellationToken));
         if (row is null)
         {
-            _known.Remove(hash);
+            _known.Remove(keyHash);
             return null;
         }
 
-        _known.Add(hash, row.Id);
+        _known.Add(keyHash, row.Id);
         var account = row.ToAccount(_defaultQuota);
-        _cache.Add(hash, account, generation);
+        _cache.Add(keyHash, account, generation);
         return account;
     }
 
