@@ -21,6 +21,7 @@ public sealed class CrashStormTests(ITestOutputHelper output) : IAsyncLifetime
     private WebhookReceiver _receiver = null!;
     private Dictionary<string, string> _environment = null!;
     private int _port;
+    private long _killedAttempts;
 
     public async Task InitializeAsync()
     {
@@ -177,15 +178,23 @@ public sealed class CrashStormTests(ITestOutputHelper output) : IAsyncLifetime
         await using var db = OpenDatabase();
         while (DateTimeOffset.UtcNow < deadline)
         {
-            var (status, place) = await db.QuerySingleAsync<(string, long)>("SELECT status, place FROM jobs WHERE id = @id", new { id });
+            var (status, place, attempts) = await db.QuerySingleAsync<(string, long, long)>("SELECT status, place, attempts FROM jobs WHERE id = @id", new { id });
             if (status is "failed" or "completed" or "cancelled")
             {
                 return false;
             }
 
+            // The dead attempt's place stays on the row until this server's worker claims the job.
+            if (attempts <= _killedAttempts)
+            {
+                await Task.Delay(20);
+                continue;
+            }
+
             if (place == 2)
             {
                 server.KillHard();
+                _killedAttempts = attempts;
                 return true;
             }
 
