@@ -48,6 +48,21 @@ public sealed class StudioApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Quickstart_needs_no_body_and_an_unreadable_body_elsewhere_is_refused_with_a_sentence()
+    {
+        var bare = await _server.Admin.PostAsync("/v1/admin/quickstart", null);
+        Assert.True(bare.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await bare.Content.ReadAsStringAsync());
+        Assert.Equal("me", (string)(await bare.ReadObjectAsync())["account"]!["name"]!);
+
+        var (_, client, _) = await _server.CreateAccountAsync();
+        var noBody = await client.PostAsync("/v1/jobs", null);
+        var problem = await noBody.ReadObjectAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, noBody.StatusCode);
+        Assert.Equal("invalid_request", (string)problem["code"]!);
+        Assert.Contains("JSON body", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Frames_show_the_same_moment_of_the_input_and_the_result_and_only_to_their_owner()
     {
         var (_, client, _) = await _server.CreateAccountAsync();

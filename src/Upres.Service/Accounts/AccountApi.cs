@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Upres.Service.Hosting;
@@ -59,8 +61,10 @@ public static class AccountApi
 
     /// First run without curl: the page trades the admin key for a personal account (found by name,
     /// or made with the starting credits) and a new key for it, so a second sign-in keeps the history.
-    public static async Task<Results<Created<QuickStartView>, Ok<QuickStartView>, ProblemHttpResult>> QuickStart(QuickStartBody body, IAccountStore store, CancellationToken ct)
+    public static async Task<Results<Created<QuickStartView>, Ok<QuickStartView>, ProblemHttpResult>> QuickStart(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] QuickStartBody? body, IAccountStore store, CancellationToken ct)
     {
+        body ??= new QuickStartBody(null, null);
         var name = string.IsNullOrWhiteSpace(body.Name) ? DefaultQuickStartName : body.Name.Trim();
         if (name.Length > 200)
         {

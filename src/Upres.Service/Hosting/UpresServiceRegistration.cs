@@ -75,6 +75,11 @@ public static class UpresServiceRegistration
                 StatusCodes.Status413PayloadTooLarge => "payload_too_large",
                 _ => "internal_error",
             });
+            // The framework's own 400s (a missing or unreadable body) come without a sentence.
+            if (ctx.ProblemDetails.Status == StatusCodes.Status400BadRequest && string.IsNullOrEmpty(ctx.ProblemDetails.Detail))
+            {
+                ctx.ProblemDetails.Detail = "The request could not be read: send a JSON body (Content-Type: application/json) with the fields the API reference at /docs gives.";
+            }
         });
 
         services.AddSingleton<IUpresDatabase>(sp =>
