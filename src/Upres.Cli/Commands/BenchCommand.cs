@@ -152,7 +152,7 @@ internal static class BenchCommand
 
     private static IEnumerable<string> AlgorithmNames => AllAlgorithms.Select(AlgorithmName);
 
-    // winograd4x4, winograd2x2, winogradrow, direct.
+    // winograd4x4, winograd6x6, winograd2x2, winogradrow, direct.
     private static string AlgorithmName(ConvolutionAlgorithm a) => a.ToString().ToLowerInvariant();
 
     private static IReadOnlyList<ConvolutionAlgorithm>? Algorithms(string[]? names)

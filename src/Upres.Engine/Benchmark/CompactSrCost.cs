@@ -33,21 +33,22 @@ public static class CompactSrCost
 
     /// The multiply-adds an algorithm executes on the image's pixels (the 3-channel head stays
     /// direct): per output pixel and channel pair of a 64-channel layer, 9 direct, 6 for F(2,3)
-    /// along x, 4 for F(2x2,3x3), 2.25 for F(4x4,3x3). The engine also computes the columns up to
+    /// along x, 4 for F(2x2,3x3), 2.25 for F(4x4,3x3), 16/9 for F(6x6,3x3). The engine also computes the columns up to
     /// its row rounding and a few rows past a band's ends; CompactSrRunner.ExecutedMacs counts those.
     public static long ExecutedMacs(CompactSrWeights weights, ConvolutionAlgorithm algorithm, int width, int height)
     {
         long pixels = (long)width * height;
-        long quarters = algorithm switch
+        var (products, outputs) = algorithm switch
         {
-            ConvolutionAlgorithm.Winograd4x4 => 9,
-            ConvolutionAlgorithm.Winograd2x2 => 16,
-            ConvolutionAlgorithm.WinogradRow => 24,
-            _ => 36,
+            ConvolutionAlgorithm.Winograd6x6 => (64L, 36L),
+            ConvolutionAlgorithm.Winograd4x4 => (36L, 16L),
+            ConvolutionAlgorithm.Winograd2x2 => (16L, 4L),
+            ConvolutionAlgorithm.WinogradRow => (6L, 1L),
+            _ => (9L, 1L),
         };
         return weights.Features.Append(weights.Last).Sum(l =>
             l.InChannels == WinogradRowKernel.Channels
-                ? pixels * l.OutChannels * l.InChannels * quarters / 4
+                ? pixels * l.OutChannels * l.InChannels * products / outputs
                 : pixels * l.OutChannels * l.InChannels * 9);
     }
 }

@@ -48,11 +48,12 @@ public class CompactSrRealModelTests
         Assert.Equal(1_209_024L * 640 * 360, CompactSrCost.For(fast, 640, 360).ConvMacs);
 
         // Winograd: the 3-channel head stays at 9 taps; every 64-channel layer drops to 6 (F(2,3)
-        // along x), 4 (F(2x2,3x3)) or 2.25 (F(4x4,3x3)).
+        // along x), 4 (F(2x2,3x3)), 2.25 (F(4x4,3x3)) or 16/9 (F(6x6,3x3)).
         Assert.Equal(((3 * 64 * 9) + (16 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.ExecutedMacs(weights, ConvolutionAlgorithm.WinogradRow, 640, 360));
         Assert.Equal(((3 * 64 * 9) + (32 * 64 * 64 * 6) + (64 * 48 * 6)) * 640L * 360, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.WinogradRow, 640, 360));
         Assert.Equal(((3 * 64 * 9) + (32 * 64 * 64 * 4) + (64 * 48 * 4)) * 640L * 360, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.Winograd2x2, 640, 360));
         Assert.Equal((((3 * 64 * 9 * 4) + (32 * 64 * 64 * 9) + (64 * 48 * 9)) * 640L * 360) / 4, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.Winograd4x4, 640, 360));
+        Assert.Equal((((3 * 64 * 9 * 9) + (32 * 64 * 64 * 16) + (64 * 48 * 16)) * 640L * 360) / 9, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.Winograd6x6, 640, 360));
         Assert.Equal(CompactSrCost.For(fast, 640, 360).ConvMacs, CompactSrCost.ExecutedMacs(fast, ConvolutionAlgorithm.Direct, 640, 360));
     }
 
@@ -63,6 +64,8 @@ public class CompactSrRealModelTests
     [InlineData("realesr-animevideov3-x3", ConvolutionAlgorithm.Winograd4x4)]
     [InlineData("realesr-animevideov3-x4", ConvolutionAlgorithm.Winograd4x4)]
     [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.Winograd4x4)]
+    [InlineData("realesr-animevideov3-x2", ConvolutionAlgorithm.Winograd6x6)]
+    [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.Winograd6x6)]
     [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.Winograd2x2)]
     [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.WinogradRow)]
     [InlineData("realesrgan-x4fast", ConvolutionAlgorithm.Direct)]

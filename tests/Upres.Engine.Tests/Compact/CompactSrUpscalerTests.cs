@@ -6,8 +6,9 @@ namespace Upres.Engine.Tests.Compact;
 
 public class CompactSrUpscalerTests
 {
-    // Widths around the kernels' chunks (6 direct, 12 F(2,3) and F(2x2), 24 F(4x4)) exercise the
-    // padding columns; heights around the row groups (2, 4) the rows a group computes past the frame.
+    // Widths around the kernels' chunks (6 direct, 12 F(2,3) and F(2x2), 24 F(4x4), 36 F(6x6))
+    // exercise the padding columns; heights around the row groups (2, 4, 6) the rows a group
+    // computes past the frame.
     [Theory]
     [InlineData(1f, 24, 8, ConvolutionAlgorithm.Winograd4x4)]
     [InlineData(1f, 25, 9, ConvolutionAlgorithm.Winograd4x4)]
@@ -16,6 +17,11 @@ public class CompactSrUpscalerTests
     [InlineData(1f, 1, 1, ConvolutionAlgorithm.Winograd4x4)]
     [InlineData(1f, 5, 2, ConvolutionAlgorithm.Winograd4x4)]
     [InlineData(1f, 47, 13, ConvolutionAlgorithm.Winograd4x4)]
+    [InlineData(1f, 36, 12, ConvolutionAlgorithm.Winograd6x6)]
+    [InlineData(1f, 37, 13, ConvolutionAlgorithm.Winograd6x6)]
+    [InlineData(0.5f, 35, 5, ConvolutionAlgorithm.Winograd6x6)]
+    [InlineData(0.75f, 73, 7, ConvolutionAlgorithm.Winograd6x6)]
+    [InlineData(1f, 1, 1, ConvolutionAlgorithm.Winograd6x6)]
     [InlineData(1f, 12, 4, ConvolutionAlgorithm.Winograd2x2)]
     [InlineData(1f, 13, 5, ConvolutionAlgorithm.Winograd2x2)]
     [InlineData(0.5f, 11, 3, ConvolutionAlgorithm.Winograd2x2)]
@@ -48,6 +54,8 @@ public class CompactSrUpscalerTests
     [InlineData(1f, ConvolutionAlgorithm.Winograd4x4)]
     [InlineData(0.5f, ConvolutionAlgorithm.Winograd4x4)]
     [InlineData(1f, ConvolutionAlgorithm.Winograd2x2)]
+    [InlineData(1f, ConvolutionAlgorithm.Winograd6x6)]
+    [InlineData(0.5f, ConvolutionAlgorithm.Winograd6x6)]
     [InlineData(1f, ConvolutionAlgorithm.WinogradRow)]
     [InlineData(0.5f, ConvolutionAlgorithm.WinogradRow)]
     [InlineData(0.75f, ConvolutionAlgorithm.WinogradRow)]
@@ -62,7 +70,7 @@ public class CompactSrUpscalerTests
         var a = banded.Upscale(input, CancellationToken.None);
         var b = single.UpscaleOnCallingThread(input, CancellationToken.None);
 
-        if (algorithm is ConvolutionAlgorithm.Winograd4x4 or ConvolutionAlgorithm.Winograd2x2)
+        if (algorithm is ConvolutionAlgorithm.Winograd4x4 or ConvolutionAlgorithm.Winograd2x2 or ConvolutionAlgorithm.Winograd6x6)
         {
             // A 2-D tile mixes its rows in float: a row next to a band's cut sees the zero rows
             // beyond it through rounding (about 1e-7 per layer), not through the arithmetic;
@@ -78,6 +86,7 @@ public class CompactSrUpscalerTests
     [Theory]
     [InlineData(ConvolutionAlgorithm.Winograd4x4)]
     [InlineData(ConvolutionAlgorithm.Winograd2x2)]
+    [InlineData(ConvolutionAlgorithm.Winograd6x6)]
     [InlineData(ConvolutionAlgorithm.WinogradRow)]
     public void Winograd_and_direct_agree_on_a_deep_network(ConvolutionAlgorithm algorithm)
     {
@@ -94,16 +103,17 @@ public class CompactSrUpscalerTests
     }
 
     // What the kernels really run, padding columns and the rows past the frame included, against
-    // the ideal count: 9, 6, 4 and 2.25 multiply-adds per pixel and channel pair of the body.
+    // the ideal count: 9, 6, 4, 2.25 and 16/9 multiply-adds per pixel and channel pair of the body.
     [Theory]
     [InlineData(ConvolutionAlgorithm.Direct, 9.0, 1.0)]
     [InlineData(ConvolutionAlgorithm.WinogradRow, 6.0, 1.0)]
     [InlineData(ConvolutionAlgorithm.Winograd2x2, 4.0, 1.02)]
     [InlineData(ConvolutionAlgorithm.Winograd4x4, 2.25, 1.07)]
+    [InlineData(ConvolutionAlgorithm.Winograd6x6, 16.0 / 9, 1.10)]
     public void The_engine_executes_the_multiply_adds_its_algorithm_promises(ConvolutionAlgorithm algorithm, double perPixel, double rowOverhead)
     {
         var weights = CompactSrTestData.RandomWeights(seed: 14, bodyConvs: 2, 1f);
-        const int width = 48, height = 64; // whole chunks: no padding columns
+        const int width = 72, height = 64; // whole chunks: no padding columns
         using var engine = CompactSrUpscaler.Create(weights, threads: 1, algorithm: algorithm);
 
         engine.UpscaleOnCallingThread(CompactSrTestData.RandomImage(seed: 15, width, height), CancellationToken.None);

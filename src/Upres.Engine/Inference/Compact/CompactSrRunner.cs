@@ -194,6 +194,10 @@ internal sealed unsafe class CompactSrRunner : IDisposable
 
         switch (model.Algorithm)
         {
+            case ConvolutionAlgorithm.Winograd6x6:
+                WinogradTileKernel<WinogradF6x6>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch, model.GemmWidth);
+                ExecutedMacs += WinogradTileKernel<WinogradF6x6>.Macs(tilePixels, l.OutChannels);
+                return;
             case ConvolutionAlgorithm.Winograd4x4:
                 WinogradTileKernel<WinogradF4x4>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch, model.GemmWidth);
                 ExecutedMacs += WinogradTileKernel<WinogradF4x4>.Macs(tilePixels, l.OutChannels);

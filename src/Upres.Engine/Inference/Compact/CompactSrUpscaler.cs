@@ -4,7 +4,7 @@ using Upres.Engine.Imaging;
 namespace Upres.Engine.Inference.Compact;
 
 /// The SRVGGNetCompact family (realesr-animevideov3 x2/x3/x4, realesrgan-x4fast) on the CPU
-/// with the AVX2 row-streaming engine (2-D Winograd F(4x4,3x3) for the 64-channel layers by
+/// with the AVX2 row-streaming engine (2-D Winograd F(6x6,3x3) for the 64-channel layers by
 /// default),
 /// computing what the ncnn graph computes.
 /// Two ways to use the cores: Upscale splits one frame into horizontal bands, one per thread,
@@ -25,7 +25,7 @@ public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
     }
 
     /// The fastest algorithm measured with `upres bench` (see README, Speed).
-    public const ConvolutionAlgorithm DefaultAlgorithm = ConvolutionAlgorithm.Winograd4x4;
+    public const ConvolutionAlgorithm DefaultAlgorithm = ConvolutionAlgorithm.Winograd6x6;
 
     public static bool IsSupported => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported;
 

@@ -44,19 +44,20 @@ internal sealed unsafe class PackedCompactModel : IDisposable
     /// Output rows a 64-channel layer computes at once.
     public int RowsPerGroup => Algorithm switch
     {
+        ConvolutionAlgorithm.Winograd6x6 => 6,
         ConvolutionAlgorithm.Winograd4x4 => 4,
         ConvolutionAlgorithm.Winograd2x2 => 2,
         _ => 1,
     };
 
     /// Row widths are rounded to this, a multiple of every kernel's chunk (6 direct, 12 F(2,3)
-    /// and F(2x2), 24 F(4x4)), so one runner layout serves them all.
-    public static int PixelMultiple => 24;
+    /// and F(2x2), 24 F(4x4), 36 F(6x6)), so one runner layout serves them all.
+    public static int PixelMultiple => 72;
 
     /// Floats of per-runner scratch, enough for any kernel.
     public static int ScratchFloats => Math.Max(
         WinogradRowKernel.ScratchFloats,
-        Math.Max(WinogradTileKernel<WinogradF2x2>.ScratchFloats, WinogradTileKernel<WinogradF4x4>.ScratchFloats));
+        Math.Max(WinogradTileKernel<WinogradF2x2>.ScratchFloats, Math.Max(WinogradTileKernel<WinogradF4x4>.ScratchFloats, WinogradTileKernel<WinogradF6x6>.ScratchFloats)));
 
     /// Features first, the last convolution at the end.
     public PackedLayer[] Layers { get; }
@@ -66,6 +67,7 @@ internal sealed unsafe class PackedCompactModel : IDisposable
 
     private static float[]? Transform(CompactConvLayer layer, ConvolutionAlgorithm algorithm) => algorithm switch
     {
+        ConvolutionAlgorithm.Winograd6x6 => WinogradTileKernel<WinogradF6x6>.Pack(layer),
         ConvolutionAlgorithm.Winograd4x4 => WinogradTileKernel<WinogradF4x4>.Pack(layer),
         ConvolutionAlgorithm.Winograd2x2 => WinogradTileKernel<WinogradF2x2>.Pack(layer),
         ConvolutionAlgorithm.WinogradRow => WinogradRowKernel.Pack(layer),
