@@ -35,6 +35,7 @@ public static class UpresServiceRegistration
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddUpresCore();
+        builder.Services.AddHostedService<ApiWarmUp>();
         builder.Services.AddSettings<JobEventOptions>();
         builder.Services.AddSingleton<EventStreamSlots>();
         builder.Services.AddHostedService<JobChangeFeed>();
@@ -59,12 +60,7 @@ public static class UpresServiceRegistration
         services.AddSettings<UpresOptions>();
         services.AddSingleton<IValidateOptions<UpresOptions>, AdminKeyStrength>();
         services.TryAddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Extensions.TryAdd("code", ctx.ProblemDetails.Status switch
