@@ -104,6 +104,7 @@ public static class UpresServiceRegistration
                 Threads = o.Threads > 0 ? o.Threads : null,
                 Provider = o.Provider,
                 InputFormats = Demuxers.SelfContained,
+                Niceness = o.WorkerNiceness,
             });
         });
         services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient(formats: Demuxers.SelfContained));
