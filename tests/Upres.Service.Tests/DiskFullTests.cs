@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Dapper;
+using Npgsql;
 using Upres.Service.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Upres.Service.Tests;
 
@@ -10,11 +10,11 @@ namespace Upres.Service.Tests;
 /// the worker's scratch folder (ffmpeg's encode runs out of room) or as the storage root (the result
 /// cannot be staged). The job fails with storage_full at once, its credits come back, nothing
 /// half-written is left or served, and once space is freed the same server completes a job.
-/// Mounting needs root (CI runs as root); elsewhere the test says so and does nothing.
+/// Mounting needs root (CI runs as root); elsewhere the tests are skipped with the reason (Tmpfs).
 [Collection("processing")]
-public sealed class DiskFullTests(ITestOutputHelper output)
+public sealed class DiskFullTests
 {
-    [Theory]
+    [TmpfsTheory]
     [InlineData("scratch")]
     [InlineData("storage")]
     public async Task A_job_whose_output_does_not_fit_fails_with_storage_full_releases_its_credits_and_leaves_nothing(string full)
@@ -25,11 +25,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         var mountPoint = Path.Combine(data, full == "scratch" ? "tmp" : "storage");
         // Scratch: room for nothing much. Storage: room for the upload, not for the result beside it.
         var size = full == "scratch" ? 48 * 1024 : ((uploadBytes / 4096) + 3) * 4096;
-        if (!Mount(mountPoint, size))
-        {
-            return;
-        }
-
+        using var tmpfs = Tmpfs.Mount(mountPoint, size);
         try
         {
             await using var server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
@@ -59,7 +55,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             Assert.Empty(FilesUnder(Path.Combine(data, "tmp")));
 
             // Space is freed: the same server, the same upload, a completed job with a result to download.
-            Remount(mountPoint, 256L * 1024 * 1024);
+            tmpfs.Resize(256L * 1024 * 1024);
             var again = await RunAsync(client, upload);
             Assert.Equal("completed", (string)again["status"]!);
             using var anonymous = new HttpClient();
@@ -67,7 +63,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         }
         finally
         {
-            Unmount(mountPoint);
+            tmpfs.Dispose();
             try
             {
                 Directory.Delete(data, recursive: true);
@@ -76,6 +72,104 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             {
             }
         }
+    }
+
+    /// A split job on real worker processes (PostgreSQL), four segments of 20 frames (about 90 KB
+    /// each, the joined video about 350 KB): a segment's encode fills the worker's scratch, the join
+    /// fills it, or a segment's staging fills the shared root. The parent job fails with storage_full
+    /// once (one release, one job.failed), no segment is retried or left running, nothing of the job
+    /// stays on the root, and once the disk is bigger the same cluster completes a split job.
+    [TmpfsTheory]
+    [InlineData("segment encode")]
+    [InlineData("join")]
+    [InlineData("segment staging")]
+    public async Task A_split_job_that_fills_the_disk_fails_once_with_storage_full(string full)
+    {
+        await using var cluster = await WorkerCluster.StartAsync("upres-diskfull-split", new Dictionary<string, string>
+        {
+            ["UPRES_LEASE_SECONDS"] = "10",
+            ["UPRES_SPLIT_MIN_SECONDS"] = "1",
+            ["UPRES_SEGMENT_MIN_SECONDS"] = "0.5",
+            ["UPRES_SEGMENTS_PER_WORKER"] = full == "join" ? "4" : "2",
+            ["UPRES_MIN_FREE_MB"] = "0",
+        });
+        var clip = Clips.Small(seconds: 8);
+        var uploadBytes = new FileInfo(clip).Length;
+        var scratch = Path.Combine(cluster.DataOf("worker-full"), "tmp");
+        // Segment encode: room for the split's timeline, not for a segment. Join: room for one segment
+        // at a time (one slot), not for the joined video. Segment staging: room for the upload and the
+        // timeline on the shared root, not for a segment beside them.
+        using var tmpfs = full switch
+        {
+            "segment encode" => Tmpfs.Mount(scratch, 16 * 1024),
+            "join" => Tmpfs.Mount(scratch, 200 * 1024),
+            _ => Tmpfs.Mount(cluster.Shared, ((uploadBytes / 4096) + 3) * 4096),
+        };
+        try
+        {
+            await cluster.StartWorkerAsync("worker-full", ("UPRES_WORKERS", full == "join" ? "1" : "2"));
+            var upload = await cluster.Client.UploadIdAsync(clip);
+
+            var jobId = await CreateSplitJobAsync(cluster, upload, "/full");
+            var job = await cluster.Client.JobFinishedAsync(jobId, TimeSpan.FromMinutes(3));
+
+            Assert.True((string?)job["error"]?["code"] == "storage_full", job.ToJsonString() + cluster.Logs());
+            Assert.Equal("failed", (string)job["status"]!);
+            Assert.Contains("(reference err_", (string)job["error"]!["message"]!, StringComparison.Ordinal);
+            Assert.Null(job["result"]);
+            var segments = await SegmentsAsync(cluster, jobId);
+            Assert.True(segments.Count >= 2, "the job was not split");
+            // The segments that were running stop with the job; none is given back to the queue for another try.
+            var settled = System.Diagnostics.Stopwatch.StartNew();
+            while ((await SegmentsAsync(cluster, jobId)).Any(s => s.Status == "processing") && settled.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            segments = await SegmentsAsync(cluster, jobId);
+            Assert.All(segments, s => Assert.True(s.Attempts <= 1 && s.Status != "processing" && (full == "join") == (s.Status == "done"),
+                $"segment {s.Status} after {s.Attempts} attempt(s)" + cluster.Logs()));
+            Assert.Equal(["release", "reserve"], await cluster.LedgerAsync(jobId));
+            await cluster.Receiver.WaitForAsync(1, TimeSpan.FromSeconds(30));
+            await Task.Delay(500);
+            Assert.Equal(["job.failed"], Ends(cluster, jobId));
+            Assert.False(Directory.Exists(Path.Combine(cluster.Shared, "results", jobId)), "the failed job's segments were left on the root");
+            Assert.Empty(FilesUnder(Path.Combine(cluster.Shared, ".staging")));
+            Assert.Empty(FilesUnder(scratch));
+
+            // Space is freed: the same cluster, the same upload, a split job that completes.
+            tmpfs.Resize(256L * 1024 * 1024);
+            var again = await cluster.Client.JobFinishedAsync(await CreateSplitJobAsync(cluster, upload, "/again"), TimeSpan.FromMinutes(3));
+            Assert.True((string)again["status"]! == "completed", again.ToJsonString() + cluster.Logs());
+            Assert.True((await SegmentsAsync(cluster, (string)again["id"]!)).Count >= 2, "the second job was not split");
+        }
+        finally
+        {
+            // Before the cluster removes its folders: the worker may still hold the mount.
+            tmpfs.Dispose();
+        }
+    }
+
+    private static async Task<string> CreateSplitJobAsync(WorkerCluster cluster, string upload, string hook)
+    {
+        var create = await cluster.Client.PostAsJsonAsync("/v1/jobs",
+            new { input = new { upload_id = upload }, use_sr = false, scale = 2, webhook_url = cluster.Receiver.Url(hook) });
+        Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
+        return (string)(await create.ReadObjectAsync())["id"]!;
+    }
+
+    private static List<string> Ends(WorkerCluster cluster, string jobId)
+        => [.. cluster.Receiver.Deliveries.Select(d => System.Text.Json.Nodes.JsonNode.Parse(d.Body)!)
+            .Where(b => (string)b["data"]!["id"]! == jobId && (string)b["type"]! is "job.completed" or "job.failed" or "job.cancelled")
+            .Select(b => (string)b["type"]!)];
+
+    private sealed record Segment(string Status, long Attempts);
+
+    private static async Task<List<Segment>> SegmentsAsync(WorkerCluster cluster, string jobId)
+    {
+        await using var c = new NpgsqlConnection(cluster.Postgres.ConnectionString);
+        return [.. await c.QueryAsync<Segment>("SELECT status, attempts FROM segments WHERE job_id = @jobId ORDER BY idx", new { jobId })];
     }
 
     private static async Task<System.Text.Json.Nodes.JsonObject> RunAsync(HttpClient client, string upload)
@@ -87,52 +181,4 @@ public sealed class DiskFullTests(ITestOutputHelper output)
 
     private static string[] FilesUnder(string folder)
         => Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories) : [];
-
-    private bool Mount(string mountPoint, long bytes)
-    {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
-        {
-            output.WriteLine($"not run: mounting a tmpfs needs root on Linux (user {Environment.UserName})");
-            return false;
-        }
-
-        Directory.CreateDirectory(mountPoint);
-        var (exit, error) = Run("mount", "-t", "tmpfs", "-o", $"size={bytes},mode=0700", "tmpfs", mountPoint);
-        if (exit != 0)
-        {
-            output.WriteLine($"not run: mount -t tmpfs was refused here ({error.Trim()})");
-            return false;
-        }
-
-        return true;
-    }
-
-    private static void Remount(string mountPoint, long bytes)
-    {
-        var (exit, error) = Run("mount", "-o", $"remount,size={bytes}", mountPoint);
-        Assert.True(exit == 0, error);
-    }
-
-    private static void Unmount(string mountPoint)
-    {
-        if (Run("umount", mountPoint).Exit != 0)
-        {
-            Run("umount", "-l", mountPoint);
-        }
-    }
-
-    private static (int Exit, string Error) Run(string exe, params string[] args)
-    {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var error = p.StandardError.ReadToEnd();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, error);
-    }
 }

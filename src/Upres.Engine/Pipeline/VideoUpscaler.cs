@@ -729,26 +729,45 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
     private async Task RunStepAsync(string tool, IReadOnlyList<string> arguments, string code, string what, CancellationToken token)
     {
+        ProcessResult result;
         try
         {
-            await ProcessRunner.RunAsync(tool, arguments, token, new ProcessOptions { GracefulStopTimeout = TimeSpan.FromSeconds(2), Niceness = _options.Niceness })
+            result = await ProcessRunner.RunAsync(tool, arguments, token, new ProcessOptions { GracefulStopTimeout = TimeSpan.FromSeconds(2), Niceness = _options.Niceness })
                 .ConfigureAwait(false);
         }
         catch (ProcessFailedException e)
         {
             throw Failure(code, what, e);
         }
+
+        RefuseCutShort(result, string.Join(' ', [tool, .. arguments]), code, what);
     }
 
     private static async Task WaitForToolAsync(ChildProcess process, string code, string what, CancellationToken token)
     {
+        ProcessResult result;
         try
         {
-            await process.WaitAsync(token).ConfigureAwait(false);
+            result = await process.WaitAsync(token).ConfigureAwait(false);
         }
         catch (ProcessFailedException e)
         {
             throw Failure(code, what, e);
+        }
+
+        RefuseCutShort(result, process.CommandLine, code, what);
+    }
+
+    /// ffmpeg exits 0 when only its output's trailer or close fails (a disk that fills at the very end,
+    /// or a stream copy without -xerror): the file is cut short, and a Matroska file cut short still
+    /// probes. Its own error lines are the only sign, so they fail the step.
+    private static void RefuseCutShort(ProcessResult result, string commandLine, string code, string what)
+    {
+        if (result.StderrTail.Any(line => line.Contains("Error writing trailer", StringComparison.Ordinal)
+                || line.Contains("Error closing file", StringComparison.Ordinal)
+                || line.Contains("No space left on device", StringComparison.Ordinal)))
+        {
+            throw Failure(code, what, new ProcessFailedException(commandLine, result.ExitCode, result.StderrTail));
         }
     }
 

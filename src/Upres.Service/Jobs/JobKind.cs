@@ -117,7 +117,7 @@ public sealed partial class JobKind(
             // Retrying into a full disk fails the same way: end now, credits released, nothing placed.
             var error = TenantError.For(UpscaleErrorCodes.StorageFull);
             LogFailed(job.Id, error.Code, error.Reference, e.Message);
-            await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
+            await FailAsync(job, lease, new JobFailed(error.Code, error.Message));
         }
         catch (ServiceException e)
         {
@@ -129,7 +129,7 @@ public sealed partial class JobKind(
             // The tenant gets the code and one sentence; the detail (paths, ffmpeg's stderr) stays in the log.
             var error = TenantError.For(e.Code);
             LogFailed(job.Id, error.Code, error.Reference, e.Message);
-            await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
+            await FailAsync(job, lease, new JobFailed(error.Code, error.Message));
         }
         catch (Exception e)
         {
@@ -141,7 +141,7 @@ public sealed partial class JobKind(
             }
             else
             {
-                await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, new JobFailed(error.Code, error.Message), null, ct));
+                await FailAsync(job, lease, new JobFailed(error.Code, error.Message));
             }
         }
         finally
@@ -277,6 +277,15 @@ public sealed partial class JobKind(
             }
 
             TryDelete(input);
+        }
+    }
+
+    /// Ends the job failed; a split job's segments (under its result folder) go with it.
+    private async Task FailAsync(JobRecord job, WorkLease lease, JobFailed failed)
+    {
+        if (await lease.CommitAsync((token, ct) => store.EndAsync(job.Id, token, failed, null, ct)))
+        {
+            storage.DeleteFolder(StorageRoot.ResultFolderKey(job.Id));
         }
     }
 

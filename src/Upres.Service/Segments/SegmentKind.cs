@@ -38,9 +38,11 @@ public sealed partial class SegmentKind(
 
         if (segment.Strikes >= job.MaxAttempts || segment.Attempts > job.MaxAttempts * WorkPlaces.HardCapFactor)
         {
-            await FailJobAsync(job, segment, lease, JobFailed.AttemptsExhausted, segment.Strikes >= job.MaxAttempts
+            var message = segment.Strikes >= job.MaxAttempts
                 ? $"The worker of segment {segment.Index} (frames {segment.Range.First}..{segment.Range.End - 1}) died {segment.Strikes + 1} times at the same place without getting further; the job was given up."
-                : $"The worker of segment {segment.Index} (frames {segment.Range.First}..{segment.Range.End - 1}) stopped {segment.Attempts - 1} times; the job was given up.");
+                : $"The worker of segment {segment.Index} (frames {segment.Range.First}..{segment.Range.End - 1}) stopped {segment.Attempts - 1} times; the job was given up.";
+            LogFailed(segment.Id, JobFailed.AttemptsExhausted, "-", message);
+            await EndJobAsync(job, segment, lease, new JobFailed(JobFailed.AttemptsExhausted, message));
             return;
         }
 
@@ -72,6 +74,12 @@ public sealed partial class SegmentKind(
                 LogFinished(segment.Id, "cancelled");
             }
         }
+        catch (Exception e) when (DiskFull.Is(e) && !lease.Token.IsCancellationRequested)
+        {
+            // The encode filled this worker's scratch or the staging filled the shared root: another
+            // try (here or on another worker) meets the same wall, so the job fails now, as a whole run would.
+            await FailJobAsync(job, segment, lease, UpscaleErrorCodes.StorageFull, e.Message);
+        }
         catch (UpscaleException e)
         {
             // The same input fails the same way on any worker: the job fails, as a whole run would.
@@ -79,9 +87,9 @@ public sealed partial class SegmentKind(
         }
         catch (Exception e)
         {
-            LogFailed(segment.Id, JobFailed.ProcessingError, e.Message);
             if (segment.Strikes + 1 < job.MaxAttempts)
             {
+                LogFailed(segment.Id, JobFailed.ProcessingError, "-", e.Message);
                 await lease.ReleaseAsync(countStrike: true);
             }
             else
@@ -132,13 +140,23 @@ public sealed partial class SegmentKind(
         }
     }
 
-    /// Fails the job (credits released, one webhook) under the split's token, then ends this segment.
-    private async Task FailJobAsync(JobRecord job, SegmentRecord segment, WorkLease lease, string code, string message)
+    /// Fails the job with the code and its tenant sentence (TenantError); the detail (paths, ffmpeg's
+    /// stderr) stays in the log under the sentence's reference.
+    private Task FailJobAsync(JobRecord job, SegmentRecord segment, WorkLease lease, string code, string detail)
     {
-        LogFailed(segment.Id, code, message);
-        if (job.LeaseToken is { } splitToken && await jobs.EndAsync(job.Id, splitToken, new JobFailed(code, message), null, CancellationToken.None))
+        var error = TenantError.For(code);
+        LogFailed(segment.Id, code, error.Reference, detail);
+        return EndJobAsync(job, segment, lease, new JobFailed(code, error.Message));
+    }
+
+    /// Ends the job (credits released, one webhook) under the split's token, then this segment. Only
+    /// the segment that ends the job removes its files; the other segments see the job over at their
+    /// next heartbeat and stop.
+    private async Task EndJobAsync(JobRecord job, SegmentRecord segment, WorkLease lease, JobFailed failed)
+    {
+        if (job.LeaseToken is { } splitToken && await jobs.EndAsync(job.Id, splitToken, failed, null, CancellationToken.None))
         {
-            storage.DeleteFolder(SegmentKeys.Folder(job.Id));
+            storage.DeleteFolder(StorageRoot.ResultFolderKey(job.Id));
         }
 
         await lease.CommitAsync((token, ct) => segments.AbandonAsync(segment.Id, token, SegmentStatus.Failed, ct));
@@ -177,6 +195,6 @@ public sealed partial class SegmentKind(
     [LoggerMessage(Level = LogLevel.Information, Message = "segment {SegmentId} {Status}")]
     private partial void LogFinished(string segmentId, string status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "segment {SegmentId} failed: {Code} {Message}")]
-    private partial void LogFailed(string segmentId, string code, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "segment {SegmentId} failed: {Code} (reference {Reference}): {Detail}")]
+    private partial void LogFailed(string segmentId, string code, string reference, string detail);
 }

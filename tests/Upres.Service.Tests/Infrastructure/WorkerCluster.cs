@@ -102,9 +102,10 @@ public sealed class WorkerCluster : IAsyncDisposable
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }
 
-    public async Task<ServerProcess> StartWorkerAsync()
+    /// name: the worker's data folder under Root (DataOf), for a test that prepares it first.
+    public async Task<ServerProcess> StartWorkerAsync(string? name = null, params (string Key, string Value)[] extra)
     {
-        var worker = await ServerProcess.StartWorkerAsync(Node($"worker-{Guid.NewGuid():N}"), Admin);
+        var worker = await ServerProcess.StartWorkerAsync(Node(name ?? $"worker-{Guid.NewGuid():N}", extra), Admin);
         lock (_workers)
         {
             _workers.Add(worker);
@@ -112,6 +113,9 @@ public sealed class WorkerCluster : IAsyncDisposable
 
         return worker;
     }
+
+    /// A node's own data folder (its scratch is DataOf(name)/tmp).
+    public string DataOf(string name) => Path.Combine(Root, name);
 
     public Task StartWorkersAsync(int count) => Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartWorkerAsync()));
 
