@@ -516,8 +516,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             Dialect = Dialect,
             Status = JobStatusNames.Parse(Status),
             IdempotencyKey = IdempotencyKey,
-            Spec = JsonSerializer.Deserialize(SpecJson, JobRowJson.Default.JobSpec)!,
-            Input = JsonSerializer.Deserialize(InputJson, JobRowJson.Default.JobInput)!,
+            Spec = DecodedColumns.Spec.Decode(SpecJson),
+            Input = DecodedColumns.Input.Decode(InputJson),
             InputKey = InputKey,
             LeaseToken = LeaseToken,
             LeaseExpiresAt = LeaseExpiresAt.ToTime(),
@@ -526,7 +526,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             Strikes = (int)Strikes,
             OwnsInput = OwnsInput == 1,
             Probe = ProbeFromJson(ProbeJson),
-            Plan = string.IsNullOrEmpty(PlanJson) ? null : JsonSerializer.Deserialize(PlanJson, JobRowJson.Default.PlannedOutput),
+            Plan = string.IsNullOrEmpty(PlanJson) ? null : DecodedColumns.Plan.Decode(PlanJson),
             EstimateOnly = EstimateOnly != 0,
             Price = Price,
             EstimateSeconds = EstimateSeconds,
@@ -542,7 +542,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             ErrorCode = ErrorCode,
             ErrorMessage = ErrorMessage,
             // Rows from before storage keys carried the absolute path in result_key and a "Path" in the JSON.
-            Result = ResultJson is null ? null : JsonSerializer.Deserialize(ResultJson, JobRowJson.Default.JobResult)! with { Key = ResultKey ?? "" },
+            Result = ResultJson is null ? null : DecodedColumns.Result.Decode(ResultJson) with { Key = ResultKey ?? "" },
             Attempts = (int)Attempts,
             MaxAttempts = (int)MaxAttempts,
             CancelRequested = CancelRequested == 1,
@@ -559,5 +559,5 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
     private static string ProbeToJson(MediaInfo? probe) => probe is null ? "{}" : JsonSerializer.Serialize(probe, JobRowJson.Default.MediaInfo);
 
     private static MediaInfo? ProbeFromJson(string json) =>
-        string.IsNullOrEmpty(json) || json == "{}" ? null : JsonSerializer.Deserialize(json, JobRowJson.Default.MediaInfo);
+        string.IsNullOrEmpty(json) || json == "{}" ? null : DecodedColumns.Probe.Decode(json);
 }
