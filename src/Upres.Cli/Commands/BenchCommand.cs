@@ -92,6 +92,8 @@ internal static class BenchCommand
             var report = ModelBenchmark.RunInstalled(paths, options, cancellationToken, reference: !parse.GetValue(noReference), names: parse.GetValue(models));
             Console.WriteLine(string.Create(inv,
                 $"fp32 peak: {report.Peak.GflopsPerSecond:0.0} GFLOP/s on {report.Peak.Threads} threads ({report.Peak.VectorBits}-bit FMA)"));
+            var gemm = GemmWidthChoice.Current;
+            Console.WriteLine($"winograd GEMM: {(gemm.Width == GemmWidth.Avx512 ? "512" : "256")}-bit ({gemm.Reason})");
             Console.WriteLine($"{"model",-26} {"input",-9} {"engine",-9} {"ms/frame",9} {"GFLOP/s",8} {"of peak",8} {"cpu-s",6} {"PSNR vs ORT",12}");
             foreach (var m in report.Models)
             {

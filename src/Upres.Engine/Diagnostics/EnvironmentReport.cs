@@ -1,5 +1,6 @@
 using Upres.Engine.Benchmark;
 using Upres.Engine.Inference;
+using Upres.Engine.Inference.Compact;
 using Upres.Engine.Inference.Gpu;
 using Upres.Engine.Media;
 using Upres.Engine.Models;
@@ -25,11 +26,25 @@ public static class EnvironmentReport
         checks.AddRange(Models(paths));
         var cpu = CpuFeatures.Detect();
         checks.Add(new("cpu", true, $"{cpu.Model}, {cpu.LogicalCores} logical cores, AVX2 {Yes(cpu.Avx2)}, FMA {Yes(cpu.Fma)}, AVX-512 {Yes(cpu.Avx512F)}"));
+        checks.Add(Gemm());
         checks.Add(new("cache", Directory.Exists(paths.CacheDirectory), paths.CacheDirectory));
         return checks;
     }
 
     private static string Yes(bool value) => value ? "yes" : "no";
+
+    private static EnvironmentCheck Gemm()
+    {
+        try
+        {
+            var choice = GemmWidthChoice.Current;
+            return new("gemm", true, $"Winograd GEMM {(choice.Width == GemmWidth.Avx512 ? "512" : "256")}-bit: {choice.Reason}");
+        }
+        catch (ArgumentException e)
+        {
+            return new("gemm", false, e.Message);
+        }
+    }
 
     private static async Task<EnvironmentCheck> ToolAsync(string tool, string[] arguments, bool optional, CancellationToken cancellationToken)
     {

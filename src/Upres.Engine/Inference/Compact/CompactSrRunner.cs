@@ -195,11 +195,11 @@ internal sealed unsafe class CompactSrRunner : IDisposable
         switch (model.Algorithm)
         {
             case ConvolutionAlgorithm.Winograd4x4:
-                WinogradTileKernel<WinogradF4x4>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch);
+                WinogradTileKernel<WinogradF4x4>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch, model.GemmWidth);
                 ExecutedMacs += WinogradTileKernel<WinogradF4x4>.Macs(tilePixels, l.OutChannels);
                 return;
             case ConvolutionAlgorithm.Winograd2x2:
-                WinogradTileKernel<WinogradF2x2>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch);
+                WinogradTileKernel<WinogradF2x2>.Run(inRows, l.TransformedWeights, l.Bias, l.Slopes, outRows, outStride, l.OutChannels, tilePixels, scratch, model.GemmWidth);
                 ExecutedMacs += WinogradTileKernel<WinogradF2x2>.Macs(tilePixels, l.OutChannels);
                 return;
         }

@@ -17,9 +17,9 @@ public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
     private readonly ConcurrentBag<CompactSrRunner> runners = [];
     private bool disposed;
 
-    private CompactSrUpscaler(CompactSrWeights weights, int threads, int prePadding, ConvolutionAlgorithm algorithm)
+    private CompactSrUpscaler(CompactSrWeights weights, int threads, int prePadding, ConvolutionAlgorithm algorithm, GemmWidth gemmWidth)
     {
-        model = new PackedCompactModel(weights, algorithm);
+        model = new PackedCompactModel(weights, algorithm, gemmWidth);
         Threads = threads;
         PrePadding = prePadding;
     }
@@ -31,9 +31,10 @@ public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
 
     /// prePadding mirrors that many pixels around the frame before the network and crops them
     /// off after, as realesrgan-ncnn-vulkan does (10) and as the catalog's conversion bakes in
-    /// (InputFraming.RealEsrgan); 0 runs the bare network with its zero padding.
+    /// (InputFraming.RealEsrgan); 0 runs the bare network with its zero padding. gemmWidth null
+    /// takes this process's measured choice (GemmWidthChoice).
     public static CompactSrUpscaler Create(
-        CompactSrWeights weights, int threads = 0, int prePadding = 0, ConvolutionAlgorithm algorithm = DefaultAlgorithm)
+        CompactSrWeights weights, int threads = 0, int prePadding = 0, ConvolutionAlgorithm algorithm = DefaultAlgorithm, GemmWidth? gemmWidth = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(prePadding);
         if (!IsSupported)
@@ -41,7 +42,8 @@ public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
             throw new PlatformNotSupportedException("the compact SR engine needs AVX2 and FMA");
         }
 
-        return new CompactSrUpscaler(weights, threads > 0 ? threads : Environment.ProcessorCount, prePadding, algorithm);
+        return new CompactSrUpscaler(
+            weights, threads > 0 ? threads : Environment.ProcessorCount, prePadding, algorithm, gemmWidth ?? GemmWidthChoice.Current.Width);
     }
 
     public string Name => model.Weights.Name;
@@ -55,6 +57,8 @@ public sealed class CompactSrUpscaler : IConcurrentFrameUpscaler
     public int PrePadding { get; }
 
     public ConvolutionAlgorithm Algorithm => model.Algorithm;
+
+    public GemmWidth GemmWidth => model.GemmWidth;
 
     public CompactSrWeights Weights => model.Weights;
 

@@ -10,11 +10,12 @@ internal sealed unsafe class PackedCompactModel : IDisposable
     private readonly float* block;
     private bool disposed;
 
-    public PackedCompactModel(CompactSrWeights weights, ConvolutionAlgorithm algorithm)
+    public PackedCompactModel(CompactSrWeights weights, ConvolutionAlgorithm algorithm, GemmWidth gemmWidth = GemmWidth.Avx2)
     {
         weights.Validate();
         Weights = weights;
         Algorithm = algorithm;
+        GemmWidth = gemmWidth;
         var layers = weights.Features.Append(weights.Last).ToArray();
         var winograd = layers.Select(l => l.InChannels == WinogradRowKernel.Channels ? Transform(l, algorithm) : null).ToArray();
         long total = layers.Select((l, i) => (winograd[i] is { } w ? Aligned(w.Length) : Aligned(l.Weights.Length)) + (2L * Aligned(l.OutChannels))).Sum();
@@ -36,6 +37,9 @@ internal sealed unsafe class PackedCompactModel : IDisposable
     public CompactSrWeights Weights { get; }
 
     public ConvolutionAlgorithm Algorithm { get; }
+
+    /// The 2-D Winograd kernels' GEMM width.
+    public GemmWidth GemmWidth { get; }
 
     /// Output rows a 64-channel layer computes at once.
     public int RowsPerGroup => Algorithm switch
