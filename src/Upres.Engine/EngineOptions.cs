@@ -17,6 +17,10 @@ public sealed record EngineOptions
     /// Run every model through ONNX Runtime, even where the built-in CPU engine could.
     public bool ForceOnnxRuntime { get; init; }
 
+    /// Steps of Linux niceness below the caller's that a job's compute runs at (its frame threads and
+    /// ffmpeg children), so that a server answering requests on the same cores schedules them first; 0 leaves it.
+    public int Niceness { get; init; }
+
     /// Held frames (a repeat of the frame before reuses its output) for requests that do not say.
     public HeldFramePolicy HeldFrames { get; init; } = HeldFramePolicy.Default;
 

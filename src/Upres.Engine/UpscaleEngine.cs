@@ -22,7 +22,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         Options = options;
         Paths = options.Paths ?? UpresPaths.FromEnvironment();
         _models = new ModelStore(Paths);
-        _pipelineOptions = new VideoUpscalerOptions { HeldFrames = options.HeldFrames };
+        _pipelineOptions = new VideoUpscalerOptions { HeldFrames = options.HeldFrames, Niceness = options.Niceness };
         _prober = new FfprobeClient(_pipelineOptions.FfprobePath, formats: options.InputFormats);
     }
 

@@ -36,6 +36,7 @@ public static class UpresServiceRegistration
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddUpresCore();
+        builder.Services.AddHostedService<ApiWarmUp>();
         builder.Services.AddSettings<JobEventOptions>();
         builder.Services.AddSingleton<EventStreamSlots>();
         builder.Services.AddHostedService<JobChangeFeed>();
@@ -60,12 +61,7 @@ public static class UpresServiceRegistration
         services.AddSettings<UpresOptions>();
         services.AddSingleton<IValidateOptions<UpresOptions>, AdminKeyStrength>();
         services.TryAddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Extensions.TryAdd("code", ctx.ProblemDetails.Status switch
@@ -110,6 +106,7 @@ public static class UpresServiceRegistration
                 Threads = o.Threads > 0 ? o.Threads : null,
                 Provider = o.Provider,
                 InputFormats = Demuxers.SelfContained,
+                Niceness = o.WorkerNiceness,
             });
         });
         services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient(formats: Demuxers.SelfContained));
