@@ -24,8 +24,8 @@ public sealed record EngineOptions
     /// Held frames (a repeat of the frame before reuses its output) for requests that do not say.
     public HeldFramePolicy HeldFrames { get; init; } = HeldFramePolicy.Default;
 
-    /// The demuxers an input's first probe may choose when the request does not name one
-    /// (UpscaleRequest.InputFormat): Demuxers.Local for a user's own files, Demuxers.SelfContained
+    /// The demuxers an input's first probe may choose when the request brings no probe
+    /// of its own (UpscaleRequest.Probe): Demuxers.Local for a user's own files, Demuxers.SelfContained
     /// for a service that reads strangers' uploads.
     public string InputFormats { get; init; } = Demuxers.Local;
 }

@@ -257,10 +257,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
     {
         // The caller's probe (the one its plan and price came from) is used as is: planning on the
         // same facts makes the same plan, and no second probe can detect the file differently.
-        var info = request.Probe
-            ?? (request.InputFormat is { } demuxer
-                ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
-                : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false));
+        var info = request.Probe ?? await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
         return info.Video is null
             ? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
                 $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)")

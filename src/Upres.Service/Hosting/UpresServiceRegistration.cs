@@ -19,6 +19,7 @@ using Upres.Service.Health;
 using Upres.Service.Jobs;
 using Upres.Service.Metrics;
 using Upres.Service.Previews;
+using Upres.Service.Problems;
 using Upres.Service.Security;
 using Upres.Service.Segments;
 using Upres.Service.Storage;
@@ -78,6 +79,7 @@ public static class UpresServiceRegistration
             }
         });
 
+        services.AddExceptionHandler<StorageFullHandler>();
         services.AddSingleton<IUpresDatabase>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
