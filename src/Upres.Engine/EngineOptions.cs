@@ -17,11 +17,15 @@ public sealed record EngineOptions
     /// Run every model through ONNX Runtime, even where the built-in CPU engine could.
     public bool ForceOnnxRuntime { get; init; }
 
+    /// Steps of Linux niceness below the caller's that a job's compute runs at (its frame threads and
+    /// ffmpeg children), so that a server answering requests on the same cores schedules them first; 0 leaves it.
+    public int Niceness { get; init; }
+
     /// Held frames (a repeat of the frame before reuses its output) for requests that do not say.
     public HeldFramePolicy HeldFrames { get; init; } = HeldFramePolicy.Default;
 
-    /// The demuxers an input's first probe may choose when the request does not name one
-    /// (UpscaleRequest.InputFormat): Demuxers.Local for a user's own files, Demuxers.SelfContained
+    /// The demuxers an input's first probe may choose when the request brings no probe
+    /// of its own (UpscaleRequest.Probe): Demuxers.Local for a user's own files, Demuxers.SelfContained
     /// for a service that reads strangers' uploads.
     public string InputFormats { get; init; } = Demuxers.Local;
 }

@@ -22,7 +22,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         Options = options;
         Paths = options.Paths ?? UpresPaths.FromEnvironment();
         _models = new ModelStore(Paths);
-        _pipelineOptions = new VideoUpscalerOptions { HeldFrames = options.HeldFrames };
+        _pipelineOptions = new VideoUpscalerOptions { HeldFrames = options.HeldFrames, Niceness = options.Niceness };
         _prober = new FfprobeClient(_pipelineOptions.FfprobePath, formats: options.InputFormats);
     }
 
@@ -125,10 +125,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         var scale = request.Scale;
         if (scale is null && (request.Width is not null || request.Height is not null || request.ShortSide is not null))
         {
-            var info = request.Probe
-                ?? (request.InputFormat is { } demuxer
-                    ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
-                    : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false));
+            var info = request.Probe ?? await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
             var video = info.Video ?? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
                 $"'{Path.GetFileName(request.InputPath)}' has no video stream");
             var ratio = Math.Max(Math.Max(

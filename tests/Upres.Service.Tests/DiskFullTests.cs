@@ -151,6 +151,120 @@ public sealed class DiskFullTests
         }
     }
 
+    /// upres.db on a small tmpfs (the scratch on a tmpfs of its own, the storage root elsewhere) that
+    /// fills while a job is processing. Every write is refused with 507 storage_full (the door in its
+    /// own shape), nothing refused is stored or charged, reads keep working, and the running job waits:
+    /// once the disk is bigger the same attempt completes it, charged once, without a restart.
+    [TmpfsFact]
+    public async Task A_full_database_disk_refuses_writes_with_storage_full_keeps_reads_and_loses_no_job()
+    {
+        var data = TempDirectory.Create("upres-dbfull");
+        var storage = TempDirectory.Create("upres-dbfull-storage");
+        using var database = Tmpfs.Mount(data, 4L * 1024 * 1024);
+        using var scratch = Tmpfs.Mount(Path.Combine(data, "tmp"), 256L * 1024 * 1024);
+        try
+        {
+            await using var server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
+            {
+                ["UPRES_DATA"] = data,
+                ["UPRES_STORAGE"] = storage,
+                ["UPRES_WORKERS"] = "1",
+                ["UPRES_LEASE_SECONDS"] = "10",
+                ["UPRES_MIN_FREE_MB"] = "0",
+            }, dataDirectory: data);
+            var (_, client, key) = await server.CreateAccountAsync(credits: 1000);
+            var clip = Clips.Small(seconds: 60);
+            var upload = await client.UploadIdAsync(clip);
+            var create = await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, use_sr = false, scale = 2 });
+            Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
+            var jobId = (string)(await create.ReadObjectAsync())["id"]!;
+            await client.JobUntilAsync(jobId, j => (string)j["status"]! != "queued");
+
+            Fill(Path.Combine(data, "filler"));
+
+            // Writes: one refusal each, a stable code, nothing stored.
+            for (var i = 0; ; i++)
+            {
+                // The first few may still fit in the write-ahead log's last page.
+                var account = await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name = $"late-{i}", credits = 1 });
+                if (account.StatusCode != HttpStatusCode.Created)
+                {
+                    await AssertStorageFullAsync(account);
+                    break;
+                }
+
+                Assert.True(i < 20, "the database disk is full and writes still succeed");
+            }
+
+            await AssertStorageFullAsync(await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, use_sr = false, scale = 2 }));
+            await AssertStorageFullAsync(await client.UploadAsync(clip));
+            using (var kokoon = server.Client())
+            {
+                kokoon.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", key);
+                var refused = await kokoon.UploadAsync(clip, "file", "/kokoon/api/sr/v3/video");
+                Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+                Assert.Contains("storage is full", (string)(await refused.ReadObjectAsync())["message"]!, StringComparison.Ordinal);
+            }
+
+            Assert.Single(FilesUnder(Path.Combine(storage, "uploads")));
+
+            // Reads: the job is still the running attempt's, and the account shows only what was accepted.
+            var running = await (await client.GetAsync($"/v1/jobs/{jobId}")).ReadObjectAsync();
+            Assert.Equal("processing", (string)running["status"]!);
+            var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
+            Assert.Equal(["reserve", "grant"], me["ledger"]!.AsArray().Select(e => (string)e!["kind"]!));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal("processing", (string)(await (await client.GetAsync($"/v1/jobs/{jobId}")).ReadObjectAsync())["status"]!);
+
+            // Space is back: the same server, no restart; the attempt that was running completes the job.
+            database.Resize(64L * 1024 * 1024);
+            var job = await client.JobFinishedAsync(jobId);
+            Assert.True((string)job["status"]! == "completed", job.ToJsonString());
+            Assert.Equal(1, (int)job["attempts"]!);
+            me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();
+            Assert.Equal(["charge", "reserve", "grant"], me["ledger"]!.AsArray().Select(e => (string)e!["kind"]!));
+            Assert.Equal(0, (long)me["account"]!["reserved"]!);
+            Assert.Equal(HttpStatusCode.Created, (await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name = "after", credits = 1 })).StatusCode);
+        }
+        finally
+        {
+            scratch.Dispose();
+            database.Dispose();
+            Directory.Delete(data, recursive: true);
+            Directory.Delete(storage, recursive: true);
+        }
+    }
+
+    private static async Task AssertStorageFullAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.InsufficientStorage, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+        Assert.Equal("storage_full", (string)problem["code"]!);
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+    }
+
+    /// Writes until the file system refuses another byte.
+    private static void Fill(string path)
+    {
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        foreach (var block in new[] { 1 << 16, 512, 1 })
+        {
+            var bytes = new byte[block];
+            try
+            {
+                while (true)
+                {
+                    file.Write(bytes);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     private static async Task<string> CreateSplitJobAsync(WorkerCluster cluster, string upload, string hook)
     {
         var create = await cluster.Client.PostAsJsonAsync("/v1/jobs",

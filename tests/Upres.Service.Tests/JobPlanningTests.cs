@@ -55,7 +55,6 @@ public sealed class JobPlanningTests
         var run = spec.ToUpscaleRequest("/storage/inputs/job", "/scratch/job" + spec.FileExtension, probe, stored);
 
         Assert.Same(probe, run.Probe);
-        Assert.Equal(probe.Demuxer, run.InputFormat);
         Assert.Equal(stored, run.Plan);
         Assert.Equal(stored.Frames, run.MaxFrames);
         Assert.Equal(stored, OutputPlanner.Plan(run, probe));
@@ -110,6 +109,6 @@ public sealed class JobPlanningTests
 
         Assert.Equal((320, 180, (int?)null, 51L), (run.Width!.Value, run.Height!.Value, run.Scale, run.MaxFrames!.Value));
         Assert.Null(run.Plan);
-        Assert.Null(run.InputFormat);
+        Assert.Null(run.Probe);
     }
 }

@@ -70,7 +70,7 @@ public sealed class PlannedJobTests : IAsyncLifetime
         Assert.NotNull(stored?.Probe);
         Assert.Equal(demuxer, stored.Probe.Demuxer);
         var run = Assert.Single(_recorder.Requests, r => r.Plan == stored.Plan);
-        Assert.Equal(demuxer, run.InputFormat);
+        Assert.Equal(demuxer, run.Probe?.Demuxer);
         Assert.Equal(JsonSerializer.Serialize(stored.Probe), JsonSerializer.Serialize(run.Probe));
         var plan = stored.Planned;
         var result = stored.Result!;

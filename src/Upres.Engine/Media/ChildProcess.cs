@@ -84,6 +84,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
             throw new ProcessFailedException(commandLine, ProcessFailedException.NotStarted, [e.Message]);
         }
 
+        Pipeline.Niceness.LowerProcess(process.Id, options.Niceness);
         return new ChildProcess(process, options, commandLine);
     }
 

@@ -22,4 +22,7 @@ public sealed record ProcessOptions
     public int StderrTailLines { get; init; } = 30;
 
     public bool ThrowOnNonZeroExit { get; init; } = true;
+
+    /// Steps of Linux niceness below its creator's for the child and its threads, set as soon as it starts; 0 leaves it.
+    public int Niceness { get; init; }
 }

@@ -14,14 +14,10 @@ public sealed record UpscaleRequest
     public required string InputPath { get; init; }
     public required string OutputPath { get; init; }
 
-    /// The demuxer (ffmpeg -f name, MediaInfo.Demuxer) the caller's first probe of the input chose;
-    /// every probe and ffmpeg run on the input is pinned to it. Null: the engine's own first probe
-    /// chooses among the accepted demuxers (EngineOptions.InputFormats).
-    public string? InputFormat { get; init; }
-
-    /// The caller's probe of the input (MediaInfo from the same prober, pinned demuxer included):
-    /// the engine plans from it and pins every ffmpeg run to its demuxer instead of probing again.
-    /// Null: the engine probes the input itself.
+    /// The caller's first probe of the input (FfprobeClient): the engine plans from it instead of
+    /// probing again, and its Demuxer (the ffmpeg -f name that probe chose) pins every later probe
+    /// and ffmpeg run on the input. Null: the engine's own first probe chooses among the accepted
+    /// demuxers (EngineOptions.InputFormats) and pins the run to that.
     public MediaInfo? Probe { get; init; }
 
     /// The plan the caller stored and priced (OutputPlanner.Plan on the same probe). The run is held

@@ -112,6 +112,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
                 OnStandardErrorLine = timestamps.OnStderrLine,
                 IsNoise = FrameTimestamps.IsShowinfo,
                 GracefulStopTimeout = TimeSpan.FromSeconds(1),
+                Niceness = _options.Niceness,
             }).ConfigureAwait(false);
         }
         catch (ProcessFailedException e)
@@ -256,10 +257,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
     {
         // The caller's probe (the one its plan and price came from) is used as is: planning on the
         // same facts makes the same plan, and no second probe can detect the file differently.
-        var info = request.Probe
-            ?? (request.InputFormat is { } demuxer
-                ? await _prober.ProbeAsync(request.InputPath, demuxer, cancellationToken).ConfigureAwait(false)
-                : await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false));
+        var info = request.Probe ?? await _prober.ProbeAsync(request.InputPath, cancellationToken).ConfigureAwait(false);
         return info.Video is null
             ? throw new UpscaleException(UpscaleErrorCodes.NoVideoStream,
                 $"'{Path.GetFileName(request.InputPath)}' has no video stream ({info.Streams.Count} other streams)")
@@ -411,11 +409,13 @@ public sealed class VideoUpscaler : IVideoUpscaler
             OnStandardErrorLine = timestamps.OnStderrLine,
             IsNoise = FrameTimestamps.IsShowinfo,
             GracefulStopTimeout = TimeSpan.FromSeconds(1),
+            Niceness = _options.Niceness,
         });
         await using var encoder = ProcessRunner.Start(_options.FfmpegPath, FfmpegArguments.Encode(plan, encodedPath), new ProcessOptions
         {
             RedirectStandardInput = true,
             GracefulStopTimeout = TimeSpan.FromSeconds(1),
+            Niceness = _options.Niceness,
         });
         await using var stopChildren = token.Register(() =>
         {
@@ -469,7 +469,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
             try
             {
                 var checkpoints = progress as IFrameCheckpoints;
-                await InferAsync(format, checkpoints, retimed.Reader, upscaled.Writer, token).ConfigureAwait(false);
+                await InferAsync(format, checkpoints, retimed.Reader, upscaled.Writer, _options.Niceness, token).ConfigureAwait(false);
                 if (checkpoints is not null)
                 {
                     await checkpoints.AfterLastFrameAsync(token).ConfigureAwait(false);
@@ -559,12 +559,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
     // A held frame (HeldFrameDetector, decided here in decode order) is handed on as the output
     // of the frame it repeats, without running the model.
     private static async Task InferAsync<TFrame>(
-        FrameFormat<TFrame> format, IFrameCheckpoints? checkpoints, ChannelReader<TFrame> reader, ChannelWriter<TFrame> writer, CancellationToken token)
+        FrameFormat<TFrame> format, IFrameCheckpoints? checkpoints, ChannelReader<TFrame> reader, ChannelWriter<TFrame> writer, int niceness, CancellationToken token)
         where TFrame : class
     {
         if (format.FramesInFlight > 1)
         {
-            await InferConcurrentlyAsync(format, checkpoints, reader, writer, token).ConfigureAwait(false);
+            await InferConcurrentlyAsync(format, checkpoints, reader, writer, niceness, token).ConfigureAwait(false);
             return;
         }
 
@@ -580,18 +580,31 @@ public sealed class VideoUpscaler : IVideoUpscaler
 
             if (!format.IsHeld(frame) || last is null)
             {
-                last = format.Upscale(frame, i, token);
+                // Off the pool when it is to run at a lower priority (a pool thread's niceness would stay).
+                last = niceness > 0 ? await StartFrame(format, frame, i, niceness, token).ConfigureAwait(false) : format.Upscale(frame, i, token);
             }
 
             await writer.WriteAsync(last, token).ConfigureAwait(false);
         }
     }
 
+    // A frame on a thread of its own (LongRunning: a new thread, not a pool one), at the run's niceness;
+    // the band threads it starts inherit that.
+    private static Task<TFrame> StartFrame<TFrame>(FrameFormat<TFrame> format, TFrame frame, long index, int niceness, CancellationToken token)
+        where TFrame : class
+        => Task.Factory.StartNew(
+            () =>
+            {
+                Niceness.LowerCurrentThread(niceness);
+                return format.Upscale(frame, index, token);
+            },
+            token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     // Frames start in order on their own threads and are handed on in order. Every started frame
     // is finished or cancelled before this returns: the caller disposes the upscaler next. A held
     // frame queues its reference's task again and takes no thread.
     private static async Task InferConcurrentlyAsync<TFrame>(
-        FrameFormat<TFrame> format, IFrameCheckpoints? checkpoints, ChannelReader<TFrame> reader, ChannelWriter<TFrame> writer, CancellationToken token)
+        FrameFormat<TFrame> format, IFrameCheckpoints? checkpoints, ChannelReader<TFrame> reader, ChannelWriter<TFrame> writer, int niceness, CancellationToken token)
         where TFrame : class
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -627,9 +640,7 @@ public sealed class VideoUpscaler : IVideoUpscaler
                     await HandOnAsync().ConfigureAwait(false);
                 }
 
-                last = Task.Factory.StartNew(
-                    () => format.Upscale(frame, i, stop.Token),
-                    stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                last = StartFrame(format, frame, i, niceness, stop.Token);
                 inFlight.Enqueue((last, false));
                 running++;
             }
@@ -713,12 +724,12 @@ public sealed class VideoUpscaler : IVideoUpscaler
         return restored;
     }
 
-    private static async Task RunStepAsync(string tool, IReadOnlyList<string> arguments, string code, string what, CancellationToken token)
+    private async Task RunStepAsync(string tool, IReadOnlyList<string> arguments, string code, string what, CancellationToken token)
     {
         ProcessResult result;
         try
         {
-            result = await ProcessRunner.RunAsync(tool, arguments, token, new ProcessOptions { GracefulStopTimeout = TimeSpan.FromSeconds(2) })
+            result = await ProcessRunner.RunAsync(tool, arguments, token, new ProcessOptions { GracefulStopTimeout = TimeSpan.FromSeconds(2), Niceness = _options.Niceness })
                 .ConfigureAwait(false);
         }
         catch (ProcessFailedException e)

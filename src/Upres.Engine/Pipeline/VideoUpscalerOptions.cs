@@ -13,6 +13,9 @@ public sealed record VideoUpscalerOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// Steps of Linux niceness below the caller's that each frame's thread and the ffmpeg children run at (Niceness); 0 leaves them.
+    public int Niceness { get; init; }
+
     /// For requests that do not say (UpscaleRequest.HeldFrames).
     public HeldFramePolicy HeldFrames { get; init; } = HeldFramePolicy.Default;
 }

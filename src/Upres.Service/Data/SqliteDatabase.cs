@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
@@ -93,6 +94,9 @@ public sealed class SqliteDatabase : IUpresDatabase, IDisposable
         }
     }
 
+    /// The statements idle read connections hold with a row parser (the warm-up's test reads it).
+    internal IReadOnlyList<string> ReadyStatements => [.. _readers.SelectMany(r => r.ReadyStatements)];
+
     public void Dispose()
     {
         while (_readers.TryTake(out var reader))
@@ -114,29 +118,63 @@ public sealed class SqliteDatabase : IUpresDatabase, IDisposable
 /// One open connection and its prepared statements by SQL text; used by one caller at a time.
 internal sealed class PreparedReader(SqliteConnection connection) : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Statement> _statements = new(StringComparer.Ordinal);
+
+    // Dapper's row parser for a statement's columns, kept with it: asking Dapper for it on every row
+    // reads and hashes every column's name and type first (48 columns for a job).
+    private sealed class Statement(SqliteCommand command)
+    {
+        public SqliteCommand Command { get; } = command;
+        public Delegate? Parser { get; set; }
+        public int ParserColumns { get; set; }
+    }
+
+    public IEnumerable<string> ReadyStatements => _statements.Where(s => s.Value.Parser is not null).Select(s => s.Key);
 
     public async Task<T?> QueryRowAsync<T>(string sql, string key, CancellationToken cancellationToken)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        if (!_statements.TryGetValue(sql, out var statement))
         {
-            command = connection.CreateCommand();
+            var command = connection.CreateCommand();
             command.CommandText = sql;
             command.Parameters.Add("@key", SqliteType.Text);
             command.Prepare();
-            _commands[sql] = command;
+            statement = new Statement(command);
+            _statements[sql] = statement;
         }
 
-        command.Parameters[0].Value = key;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? reader.GetRowParser<T>()(reader) : default;
+        statement.Command.Parameters[0].Value = key;
+        await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return default;
+        }
+
+        // A migration by a newer node adds columns at the end of `SELECT *`: a new column count asks Dapper again.
+        if (statement.Parser is Func<DbDataReader, T> kept && statement.ParserColumns == reader.FieldCount)
+        {
+            try
+            {
+                return kept(reader);
+            }
+            catch (DataException)
+            {
+                // SQLite types each value: a column's declared type keeps it stable, but a value stored
+                // as another type (a real in an INTEGER column) fails the kept parser. Ask Dapper for this row's.
+            }
+        }
+
+        var parser = reader.GetRowParser<T>();
+        statement.Parser = parser;
+        statement.ParserColumns = reader.FieldCount;
+        return parser(reader);
     }
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        foreach (var statement in _statements.Values)
         {
-            command.Dispose();
+            statement.Command.Dispose();
         }
 
         connection.Dispose();

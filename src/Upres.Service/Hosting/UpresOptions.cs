@@ -52,6 +52,12 @@ public sealed class UpresOptions
     [Range(0, 64)]
     public int WorkerConcurrency { get; set; } = 1;
 
+    /// Steps of Linux niceness below the server's that a job's compute (frame threads, ffmpeg children)
+    /// runs at, so the API on the same cores answers first while a job runs; 0: the server's own.
+    [ConfigurationKeyName("UPRES_WORKER_NICE")]
+    [Range(0, 19)]
+    public int WorkerNiceness { get; set; } = 10;
+
     /// Inference threads of this worker; 0 = one per core.
     [ConfigurationKeyName("UPRES_THREADS")]
     [Range(0, 1024)]

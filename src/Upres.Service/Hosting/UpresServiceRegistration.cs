@@ -19,6 +19,7 @@ using Upres.Service.Health;
 using Upres.Service.Jobs;
 using Upres.Service.Metrics;
 using Upres.Service.Previews;
+using Upres.Service.Problems;
 using Upres.Service.Security;
 using Upres.Service.Segments;
 using Upres.Service.Storage;
@@ -35,6 +36,7 @@ public static class UpresServiceRegistration
     public static WebApplicationBuilder AddUpresServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddUpresCore();
+        builder.Services.AddHostedService<ApiWarmUp>();
         builder.Services.AddSettings<JobEventOptions>();
         builder.Services.AddSingleton<EventStreamSlots>();
         builder.Services.AddHostedService<JobChangeFeed>();
@@ -59,12 +61,7 @@ public static class UpresServiceRegistration
         services.AddSettings<UpresOptions>();
         services.AddSingleton<IValidateOptions<UpresOptions>, AdminKeyStrength>();
         services.TryAddSingleton(TimeProvider.System);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Extensions.TryAdd("code", ctx.ProblemDetails.Status switch
@@ -82,6 +79,7 @@ public static class UpresServiceRegistration
             }
         });
 
+        services.AddExceptionHandler<StorageFullHandler>();
         services.AddSingleton<IUpresDatabase>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<UpresOptions>>().Value;
@@ -108,6 +106,7 @@ public static class UpresServiceRegistration
                 Threads = o.Threads > 0 ? o.Threads : null,
                 Provider = o.Provider,
                 InputFormats = Demuxers.SelfContained,
+                Niceness = o.WorkerNiceness,
             });
         });
         services.TryAddSingleton<IMediaProber>(_ => new FfprobeClient(formats: Demuxers.SelfContained));

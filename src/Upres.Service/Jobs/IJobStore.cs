@@ -16,6 +16,9 @@ public interface IJobStore
 
     Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken);
 
+    /// The newest job's id, or null without jobs: the API's warm-up reads that job before it listens.
+    Task<string?> NewestIdAsync(CancellationToken cancellationToken);
+
     Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken);
 
     /// Takes the oldest queued job, or a processing job whose lease expired, under a new lease held by

@@ -9,9 +9,6 @@ namespace Upres.Service.Jobs;
 /// service's own output limit.
 public static class JobPlanning
 {
-    public const int MaxLongSide = 7680;
-    public const int MaxShortSide = 4320;
-
     /// The plan stored with the job and priced from, or a ServiceException with a stable code.
     public static PlannedOutput Plan(JobSpec spec, MediaInfo probe)
     {
@@ -25,9 +22,9 @@ public static class JobPlanning
             throw new ServiceException(ErrorFor(e));
         }
 
-        if (Math.Max(plan.Width, plan.Height) > MaxLongSide || Math.Min(plan.Width, plan.Height) > MaxShortSide)
+        if (!VideoSizeLimit.Fits(plan.Width, plan.Height))
         {
-            throw new ServiceException(Errors.MediaLimit($"The output would be {plan.Width}x{plan.Height}; the limit is 8K ({MaxLongSide}x{MaxShortSide})."));
+            throw new ServiceException(Errors.MediaLimit($"The output would be {plan.Width}x{plan.Height}; the limit is 8K ({VideoSizeLimit.Text})."));
         }
 
         return plan;

@@ -98,7 +98,6 @@ public sealed record JobSpec
             InputPath = inputPath,
             OutputPath = outputPath,
             Probe = probe,
-            InputFormat = probe?.Demuxer,
             Plan = legacy ? null : plan,
             Model = UseSr ? Model : Upres.Engine.UpscaleEngine.NoSuperResolution,
             Scale = sized || legacy ? null : Scale ?? 2,

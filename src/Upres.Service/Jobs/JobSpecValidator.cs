@@ -17,8 +17,8 @@ public static class JobSpecValidator
         }
 
         Require(spec.Scale is null or >= 1 and <= 4, "'scale' must be 1, 2, 3 or 4.");
-        Require(spec.Width is null or >= 2 and <= JobPlanning.MaxLongSide, "'width' must be between 2 and 7680.");
-        Require(spec.Height is null or >= 2 and <= JobPlanning.MaxLongSide, "'height' must be between 2 and 7680.");
+        Require(spec.Width is null or >= 2 and <= VideoSizeLimit.LongSide, $"'width' must be between 2 and {VideoSizeLimit.LongSide}.");
+        Require(spec.Height is null or >= 2 and <= VideoSizeLimit.LongSide, $"'height' must be between 2 and {VideoSizeLimit.LongSide}.");
         Require(spec.StartMs is null or >= 0, "'trim.start_ms' may not be negative.");
         Require(spec.DurationMs is null or > 0, "'trim.duration_ms' must be positive.");
         Require(spec.MaxFps is null or > 0 and <= 240, "'max_fps' must be between 0 and 240.");

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Upres.Service.Storage;
 
 namespace Upres.Service.Jobs;
@@ -38,13 +36,6 @@ public sealed record JobView(
     public sealed record ErrorView(string Code, string Message);
 
     public sealed record ResultView(string Url, DateTimeOffset ExpiresAt, int Width, int Height, double FrameRate, double DurationSeconds, long SizeBytes);
-
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     public static JobView From(JobRecord job, ResultLink? link) => new(
         job.Id,

@@ -46,9 +46,9 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
                 new
                 {
                     job.Id, job.AccountId, job.Dialect, job.IdempotencyKey, requestHash,
-                    SpecJson = JsonSerializer.Serialize(job.Spec), InputJson = JsonSerializer.Serialize(job.Input), job.InputKey,
+                    SpecJson = JsonSerializer.Serialize(job.Spec, JobRowJson.Default.JobSpec), InputJson = JsonSerializer.Serialize(job.Input, JobRowJson.Default.JobInput), job.InputKey,
                     OwnsInput = job.OwnsInput ? 1L : 0L, ProbeJson = ProbeToJson(job.Probe),
-                    PlanJson = job.Plan is null ? "" : JsonSerializer.Serialize(job.Plan), job.Price, job.EstimateSeconds,
+                    PlanJson = job.Plan is null ? "" : JsonSerializer.Serialize(job.Plan, JobRowJson.Default.PlannedOutput), job.Price, job.EstimateSeconds,
                     job.WebhookUrl, WebhookProgress = job.WebhookProgress ? 1L : 0L, job.MetadataJson, job.DialectData,
                     MaxAttempts = (long)job.MaxAttempts, now, Frames = job.Plan?.Frames ?? 0, EstimateOnly = job.EstimateOnly ? 1L : 0L,
                 },
@@ -87,6 +87,12 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
 
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken)
         => (await db.QueryRowAsync<JobRow>("SELECT * FROM jobs WHERE id = @key", jobId, cancellationToken))?.ToRecord();
+
+    public async Task<string?> NewestIdAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT id FROM jobs ORDER BY id DESC LIMIT 1", cancellationToken: cancellationToken));
+    }
 
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken)
     {
@@ -248,7 +254,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             UPDATE jobs SET probe_json = @probe, plan_json = @plan, price = @price, estimate_seconds = @estimateSeconds, frames_total = @frames, updated_at = @now
             WHERE id = @jobId
             """,
-            new { jobId, probe = ProbeToJson(probe), plan = JsonSerializer.Serialize(plan), price, estimateSeconds, frames = plan.Frames, now }, tx, cancellationToken: cancellationToken));
+            new { jobId, probe = ProbeToJson(probe), plan = JsonSerializer.Serialize(plan, JobRowJson.Default.PlannedOutput), price, estimateSeconds, frames = plan.Frames, now }, tx, cancellationToken: cancellationToken));
         if (!job.EstimateOnly && !await CreditLedger.TryReserveAsync(c, tx, job.AccountId, job.Id, price, now, cancellationToken))
         {
             // The short balance ends the job here: nothing reserved, nothing placed, nothing to charge.
@@ -424,7 +430,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             new
             {
                 jobId = job.Id, now, status = end.Status.ToWire(), errorCode, errorMessage, was = job.Status.ToWire(), held = job.LeaseToken,
-                resultKey = result?.Key, resultJson = result is null ? null : JsonSerializer.Serialize(result), resultBytes = result?.SizeBytes ?? 0,
+                resultKey = result?.Key, resultJson = result is null ? null : JsonSerializer.Serialize(result, JobRowJson.Default.JobResult), resultBytes = result?.SizeBytes ?? 0,
             },
             tx, cancellationToken: cancellationToken));
         if (updated != 1)
@@ -510,8 +516,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             Dialect = Dialect,
             Status = JobStatusNames.Parse(Status),
             IdempotencyKey = IdempotencyKey,
-            Spec = JsonSerializer.Deserialize<JobSpec>(SpecJson)!,
-            Input = JsonSerializer.Deserialize<JobInput>(InputJson)!,
+            Spec = DecodedColumns.Spec.Decode(SpecJson),
+            Input = DecodedColumns.Input.Decode(InputJson),
             InputKey = InputKey,
             LeaseToken = LeaseToken,
             LeaseExpiresAt = LeaseExpiresAt.ToTime(),
@@ -520,7 +526,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             Strikes = (int)Strikes,
             OwnsInput = OwnsInput == 1,
             Probe = ProbeFromJson(ProbeJson),
-            Plan = string.IsNullOrEmpty(PlanJson) ? null : JsonSerializer.Deserialize<PlannedOutput>(PlanJson),
+            Plan = string.IsNullOrEmpty(PlanJson) ? null : DecodedColumns.Plan.Decode(PlanJson),
             EstimateOnly = EstimateOnly != 0,
             Price = Price,
             EstimateSeconds = EstimateSeconds,
@@ -536,7 +542,7 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
             ErrorCode = ErrorCode,
             ErrorMessage = ErrorMessage,
             // Rows from before storage keys carried the absolute path in result_key and a "Path" in the JSON.
-            Result = ResultJson is null ? null : JsonSerializer.Deserialize<JobResult>(ResultJson)! with { Key = ResultKey ?? "" },
+            Result = ResultJson is null ? null : DecodedColumns.Result.Decode(ResultJson) with { Key = ResultKey ?? "" },
             Attempts = (int)Attempts,
             MaxAttempts = (int)MaxAttempts,
             CancelRequested = CancelRequested == 1,
@@ -550,8 +556,8 @@ public sealed class SqlJobStore(IUpresDatabase db, WebhookOutboxWriter outbox, T
     }
 
     // An unprobed job (a URL input before its prepare stage, or a job stored before probes were) keeps '{}'.
-    private static string ProbeToJson(MediaInfo? probe) => probe is null ? "{}" : JsonSerializer.Serialize(probe);
+    private static string ProbeToJson(MediaInfo? probe) => probe is null ? "{}" : JsonSerializer.Serialize(probe, JobRowJson.Default.MediaInfo);
 
     private static MediaInfo? ProbeFromJson(string json) =>
-        string.IsNullOrEmpty(json) || json == "{}" ? null : JsonSerializer.Deserialize<MediaInfo>(json);
+        string.IsNullOrEmpty(json) || json == "{}" ? null : DecodedColumns.Probe.Decode(json);
 }

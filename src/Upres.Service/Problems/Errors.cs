@@ -53,6 +53,9 @@ public static class Errors
     public static ServiceError InsufficientStorage() => new("insufficient_storage", StatusCodes.Status507InsufficientStorage, "The server is low on storage.",
         "New uploads and jobs are refused until space is freed; try again later.");
 
+    public static ServiceError StorageFull() => new("storage_full", StatusCodes.Status507InsufficientStorage, "The server's storage is full.",
+        "Nothing was stored or charged; reads keep working. Try again once its operator has freed space.");
+
     public static ServiceError StorageQuotaExceeded(Storage.StorageUsage usage, long? neededBytes) => new("storage_quota_exceeded", StatusCodes.Status507InsufficientStorage,
         "The account's storage quota is used up.",
         $"The account keeps {usage.UsedBytes} of its {usage.QuotaBytes} bytes{(neededBytes is { } n ? $" and this needs {n} more" : "")}; delete jobs (DELETE /v1/jobs/{{id}}) or wait for files to expire.")

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Upres.Engine.Media;
 using Upres.Engine.Pipeline;
 using Upres.Service.Problems;
+using Upres.Service.Jobs;
 
 namespace Upres.Service.Security;
 
@@ -53,9 +54,9 @@ public sealed class MediaGuard(IMediaProber prober, IOptions<MediaLimitsOptions>
 
         var longSide = Math.Max(video.Width, video.Height);
         var shortSide = Math.Min(video.Width, video.Height);
-        if (shortSide < l.MinSide || longSide > 7680 || shortSide > 4320)
+        if (shortSide < l.MinSide || !VideoSizeLimit.Fits(longSide, shortSide))
         {
-            throw new ServiceException(Errors.MediaLimit($"The video is {video.Width}x{video.Height}; accepted sizes are {l.MinSide}x{l.MinSide} to 7680x4320."));
+            throw new ServiceException(Errors.MediaLimit($"The video is {video.Width}x{video.Height}; accepted sizes are {l.MinSide}x{l.MinSide} to {VideoSizeLimit.Text}."));
         }
 
         if (info.Duration <= TimeSpan.Zero || info.Duration.TotalSeconds > l.MaxDurationSeconds)

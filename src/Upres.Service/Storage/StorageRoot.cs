@@ -86,6 +86,14 @@ public sealed class StorageRoot(IOptions<UpresOptions> options)
         var path = PathOf(key);
         var folder = Path.GetDirectoryName(path)!;
         CreateFolder(folder);
+        if (!File.Exists(staged.Path) && File.Exists(path) && new FileInfo(path).Length == staged.SizeBytes)
+        {
+            // An earlier try of the same fenced commit placed it, and its transaction did not commit (a
+            // full database disk): the retry finds the file already where it goes.
+            SyncFolder(folder);
+            return;
+        }
+
         File.Move(staged.Path, path, overwrite: true);
         SyncFolder(folder);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Upres.Service.Hosting;
 using Upres.Service.Jobs;
 
 namespace Upres.Service.Webhooks;
@@ -16,7 +17,7 @@ public sealed class NativeWebhookFormatter : IWebhookPayloadFormatter
             ["id"] = context.MessageId,
             ["type"] = context.EventType,
             ["timestamp"] = context.Timestamp.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["data"] = JsonSerializer.SerializeToNode(JobView.From(context.Job, context.Result), JobView.SerializerOptions),
+            ["data"] = JsonSerializer.SerializeToNode(JobView.From(context.Job, context.Result), ApiJson.Options),
         };
         return new WebhookPayload(body.ToJsonString());
     }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
+using Upres.Service.Data;
 using Upres.Engine.Pipeline;
 using Upres.Service.Jobs;
 
@@ -156,9 +157,11 @@ public sealed partial class WorkLease : IProgress<UpscaleProgress>, IFrameCheckp
         }
     }
 
-    /// A database that cannot be reached (restarting, a network blip) rather than a refused statement.
+    /// A database that cannot be reached (restarting, a network blip) or whose disk is full, rather
+    /// than a refused statement: the same write succeeds once it is back or space is freed.
     public static bool IsTransient(Exception e) => e switch
     {
+        _ when DatabaseFull.Is(e) => true,
         Npgsql.NpgsqlException { IsTransient: true } => true,
         Npgsql.PostgresException p => p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal),
         Npgsql.NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } => true,

@@ -93,7 +93,7 @@ public sealed partial class WorkerLoop(
             }
             catch (Exception e)
             {
-                // The database is away (restarting, unreachable) or a unit broke: back off and try
+                // The database is away (restarting, unreachable, its disk full) or a unit broke: back off and try
                 // again. Whatever this slot held is fenced; its lease expires and another takes it.
                 backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 500, 10_000));
                 if (WorkLease.IsTransient(e))
@@ -152,7 +152,7 @@ public sealed partial class WorkerLoop(
     [LoggerMessage(Level = LogLevel.Information, Message = "worker {WorkerId} stopped")]
     private partial void LogStopped(string workerId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "database unreachable, retrying in {Seconds} s: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "database unreachable or full, retrying in {Seconds} s: {Reason}")]
     private partial void LogDatabaseAway(double seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "worker loop error")]

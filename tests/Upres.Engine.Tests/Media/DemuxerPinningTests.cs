@@ -29,8 +29,12 @@ public sealed class DemuxerPinningTests : IDisposable
         return path;
     }
 
-    private UpscaleRequest Request(string input, string name, string? demuxer) =>
-        new() { InputPath = input, OutputPath = _clips.PathFor(name), InputFormat = demuxer, Scale = 2, Preset = "ultrafast" };
+    /// demuxer: the one a caller's first probe chose (its probe pins the run); null: the engine probes.
+    private async Task<UpscaleRequest> RequestAsync(string input, string name, string? demuxer) => new()
+    {
+        InputPath = input, OutputPath = _clips.PathFor(name), Scale = 2, Preset = "ultrafast",
+        Probe = demuxer is null ? null : await new FfprobeClient().ProbeAsync(input, demuxer, CancellationToken.None),
+    };
 
     private static VideoUpscaler Nearest() => new(r => new NearestUpscaler(r.Scale ?? 2));
 
@@ -40,7 +44,7 @@ public sealed class DemuxerPinningTests : IDisposable
         var input = await PolyglotAsync();
 
         var probe = await Assert.ThrowsAsync<UpscaleException>(() => new FfprobeClient(formats: Demuxers.SelfContained).ProbeAsync(input, CancellationToken.None));
-        var run = await Assert.ThrowsAsync<UpscaleException>(() => Nearest().UpscaleAsync(Request(input, "out.mp4", null), null, CancellationToken.None));
+        var run = await Assert.ThrowsAsync<UpscaleException>(async () => await Nearest().UpscaleAsync(await RequestAsync(input, "out.mp4", null), null, CancellationToken.None));
 
         Assert.Equal(UpscaleErrorCodes.UnsupportedInputFormat, probe.Code);
         Assert.Equal(UpscaleErrorCodes.UnsupportedInputFormat, run.Code);
@@ -53,7 +57,7 @@ public sealed class DemuxerPinningTests : IDisposable
         var input = await PolyglotAsync();
 
         var probe = await new FfprobeClient().ProbeAsync(input, "mpegts", CancellationToken.None);
-        var result = await Nearest().UpscaleAsync(Request(input, "out.mp4", "mpegts"), null, CancellationToken.None);
+        var result = await Nearest().UpscaleAsync(await RequestAsync(input, "out.mp4", "mpegts"), null, CancellationToken.None);
 
         Assert.Equal("mpegts", probe.Demuxer);
         Assert.Equal((32, 32), (probe.Video!.Width, probe.Video.Height));
@@ -65,7 +69,7 @@ public sealed class DemuxerPinningTests : IDisposable
     public async Task Timeline_segments_and_join_pinned_to_the_chosen_demuxer_read_the_polyglots_own_frames_only()
     {
         var input = await PolyglotAsync();
-        var request = Request(input, "joined.mkv", "mpegts");
+        var request = await RequestAsync(input, "joined.mkv", "mpegts");
         var upscaler = Nearest();
 
         var timeline = await upscaler.ReadTimelineAsync(request, CancellationToken.None);

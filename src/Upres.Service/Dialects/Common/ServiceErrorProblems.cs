@@ -15,7 +15,7 @@ public static class ServiceErrorProblems
             "rate_limited" => ProblemKind.RateLimited,
             "payload_too_large" => ProblemKind.PayloadTooLarge,
             "storage_quota_exceeded" => ProblemKind.StorageQuotaExceeded,
-            "insufficient_storage" => ProblemKind.InsufficientStorage,
+            "insufficient_storage" or "storage_full" => ProblemKind.InsufficientStorage,
             "unknown_model" => ProblemKind.UnknownModel,
             "invalid_request" or "idempotency_key_reused" => ProblemKind.InvalidValue,
             "unsupported_media" or "media_limit_exceeded" or "url_refused" or "fetch_failed" => ProblemKind.InputRejected,

@@ -43,6 +43,8 @@ public sealed partial class DoorFilter(Door door) : IEndpointFilter
                 return new DialectProblem(ProblemKind.MalformedJson, "the request could not be read: " + e.Message);
             case OperationCanceledException when http.RequestAborted.IsCancellationRequested:
                 return null;
+            case var full when StorageFullHandler.Is(full):
+                return Errors.StorageFull().ToDialectProblem();
             default:
                 var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Upres.Dialects");
                 LogFailure(logger, exception, http.Request.Method, http.Request.Path);

@@ -23,8 +23,6 @@ public static class HitPawDialect
     };
 
     public const int MinSide = 128;
-    public const int MaxLongSide = 7680;
-    public const int MaxShortSide = 4320;
     public const long MaxInputBytes = 200L * 1024 * 1024;
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
 
@@ -267,10 +265,10 @@ public static class HitPawDialect
 
     private static void CheckSize(long width, long height, string field)
     {
-        if (Math.Min(width, height) < MinSide || Math.Max(width, height) > MaxLongSide || Math.Min(width, height) > MaxShortSide)
+        if (Math.Min(width, height) < MinSide || !VideoSizeLimit.Fits(width, height))
         {
             throw new DialectProblemException(DialectProblem.Invalid(field,
-                $"The {field} {width}x{height} is outside {MinSide}x{MinSide} to 8K ({MaxLongSide}x{MaxShortSide})"));
+                $"The {field} {width}x{height} is outside {MinSide}x{MinSide} to 8K ({VideoSizeLimit.Text})"));
         }
     }
 }

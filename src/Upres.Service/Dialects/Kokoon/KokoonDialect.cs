@@ -30,8 +30,6 @@ public static class KokoonDialect
     public static readonly IReadOnlyList<string> InputQualities = ["high", "medium"];
 
     public const int MinSide = 128;
-    public const int MaxLongSide = 7680;
-    public const int MaxShortSide = 4320;
 
     /// Grain strength for add_noise: visible on a 1080p display, not a snowstorm.
     public const int FilmGrainStrength = 25;
@@ -52,9 +50,9 @@ public static class KokoonDialect
 
         var width = Side(JsonFields.RequiredInteger(root, "width"), "width");
         var height = Side(JsonFields.RequiredInteger(root, "height"), "height");
-        if (Math.Max(width, height) > MaxLongSide || Math.Min(width, height) > MaxShortSide)
+        if (!VideoSizeLimit.Fits(width, height))
         {
-            throw new DialectProblemException(DialectProblem.Invalid("width", $"output {width}x{height} is larger than 8K ({MaxLongSide}x{MaxShortSide})"));
+            throw new DialectProblemException(DialectProblem.Invalid("width", $"output {width}x{height} is larger than 8K ({VideoSizeLimit.Text})"));
         }
 
         var startPos = JsonFields.OptionalInteger(root, "start_pos") ?? 0;
@@ -233,10 +231,10 @@ public static class KokoonDialect
 
     private static int Side(long value, string field)
     {
-        if (value < MinSide || value > MaxLongSide)
+        if (value < MinSide || value > VideoSizeLimit.LongSide)
         {
             throw new DialectProblemException(DialectProblem.Invalid(field,
-                $"{field} must be between {MinSide} and {MaxLongSide} pixels"));
+                $"{field} must be between {MinSide} and {VideoSizeLimit.LongSide} pixels"));
         }
 
         if (value % 2 != 0)

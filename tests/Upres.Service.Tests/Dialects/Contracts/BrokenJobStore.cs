@@ -17,6 +17,8 @@ public sealed class BrokenJobStore : IJobStore
 
     public Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken) => throw Gone();
 
+    public Task<string?> NewestIdAsync(CancellationToken cancellationToken) => throw Gone();
+
     public Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken) => throw Gone();
 
     public Task<(JobRecord Job, WorkClaim Claim)?> ClaimNextAsync(WorkerIdentity worker, TimeSpan lease, CancellationToken cancellationToken) => throw Gone();
