@@ -4,12 +4,17 @@
 # models' ncnn files, two real frames (720p and 1080p, raw rgb24) into .gpu-bundle/upres-gpu.tar.xz,
 # and the Vulkan loader's .deb files into .gl. Both folders are git-ignored; name them in the
 # device tool's `carry`. Needs the set-up of ./test.sh (UPRES_CACHE, UPRES_ORT_LIB) and ffmpeg.
+#   --cuda   also .cuda: ONNX Runtime's CUDA provider slimmed to sm_90 (scripts/cuda_slim.py) and
+#            its package's own runtime, xz-compressed: 58 MiB, so it travels in a call of its own
+#            (docs/gpu.md says how).
 set -euo pipefail
 UPRES_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export UPRES_ROOT
 UPRES_QUIET=1 . "$UPRES_ROOT/scripts/setup.sh"
 cd "$UPRES_ROOT"
 LIMIT_MIB=${UPRES_GPU_BUNDLE_LIMIT_MIB:-62}
+CUDA=0
+[ "${1:-}" = "--cuda" ] && CUDA=1
 stage=$(mktemp -d); trap 'rm -rf "$stage"' EXIT
 say() { echo "gpu-bundle: $*" >&2; }
 
@@ -19,7 +24,7 @@ if [ -n "${UPRES_GPU_PUBLISH_DIR:-}" ]; then
 else
   say "publishing a self-contained upres for linux-x64"
   dotnet publish src/Upres.Cli/Upres.Cli.csproj -c Release -r linux-x64 --self-contained -nologo -v quiet -clp:ErrorsOnly \
-    -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
+    -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=false -p:IncludeNativeLibrariesForSelfExtract=true \
     -p:DebugType=none -o "$stage/upres"
   rm -f "$stage/upres"/*.pdb
 fi
@@ -46,7 +51,7 @@ fi
 
 mkdir -p .gpu-bundle
 say "compressing"
-tar -C "$stage" -cf - . | xz -T2 -6 > .gpu-bundle/upres-gpu.tar.xz
+tar -C "$stage" -cf - . | xz -T2 -9 > .gpu-bundle/upres-gpu.tar.xz
 size=$(stat -c %s .gpu-bundle/upres-gpu.tar.xz)
 say "bundle: $((size / 1048576)) MiB (.gpu-bundle/upres-gpu.tar.xz)"
 
@@ -62,4 +67,15 @@ carried=$(( size + $(du -sb .gl | cut -f1) + $(git ls-files -z | xargs -0 du -cb
 say "what travels (repository + bundle + .gl): $((carried / 1048576)) MiB of the device tool's 64"
 if [ $((carried / 1048576)) -gt "$LIMIT_MIB" ]; then
   say "over ${LIMIT_MIB} MiB: too big to travel"; exit 1
+fi
+
+if [ $CUDA = 1 ]; then
+  native=${NUGET_PACKAGES:-$HOME/.nuget/packages}/microsoft.ml.onnxruntime.gpu.linux/1.30.0/runtimes/linux-x64/native
+  [ -f "$native/libonnxruntime_providers_cuda.so" ] || { say "no CUDA provider in $native: run UPRES_CUDA=1 ./upres doctor first"; exit 1; }
+  rm -rf .cuda; mkdir -p .cuda
+  python3 scripts/cuda_slim.py "$native/libonnxruntime_providers_cuda.so" "$stage/libonnxruntime_providers_cuda.so" --arch 90 >&2
+  xz -T2 -9 -c "$stage/libonnxruntime_providers_cuda.so" > .cuda/libonnxruntime_providers_cuda.so.xz
+  xz -T2 -9 -c "$native/libonnxruntime.so" > .cuda/libonnxruntime.so.xz
+  cp "$native/libonnxruntime_providers_shared.so" .cuda/
+  say "CUDA provider for sm_90: $(( $(du -sb .cuda | cut -f1) / 1048576 )) MiB in .cuda (its own device call)"
 fi

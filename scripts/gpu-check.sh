@@ -11,8 +11,22 @@ BUNDLE=${UPRES_GPU_BUNDLE:-$ROOT/.gpu-bundle/upres-gpu.tar.xz}
 WORK=${UPRES_GPU_WORK:-/tmp/upres-gpu}
 RESULTS=${OUT:-$WORK/results}
 FRAMES=${UPRES_GPU_FRAMES:-120}
+CUDA_STAGE=${UPRES_CUDA_STAGE:-/tmp/upres-cuda}
 DRY=0
 [ "${1:-}" = "--dry-run" ] && DRY=1
+# --stage-cuda: the first of two calls. Unpacks .cuda (scripts/gpu-bundle.sh --cuda, too big to
+# travel with the bundle) to $CUDA_STAGE, where the next call on the same warm machine finds it.
+if [ "${1:-}" = "--stage-cuda" ]; then
+  mkdir -p "$CUDA_STAGE"
+  for f in "$ROOT"/.cuda/*.xz; do
+    python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$f" "$CUDA_STAGE/$(basename "$f" .xz)"
+  done
+  cp "$ROOT"/.cuda/*.so "$CUDA_STAGE/"
+  ls -la "$CUDA_STAGE"
+  command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,memory.free --format=csv,noheader
+  exit 0
+fi
+[ -z "${UPRES_CUDA_PROVIDER_DIR:-}" ] && [ -f "$CUDA_STAGE/libonnxruntime_providers_cuda.so" ] && UPRES_CUDA_PROVIDER_DIR=$CUDA_STAGE
 started=$(date +%s)
 say() { echo "== gpu-check +$(( $(date +%s) - started ))s: $*"; }
 
@@ -43,10 +57,11 @@ export UPRES_ORT_LIB=$WORK/ort/libonnxruntime.so.1
 # CUDA: Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0's provider library (272 MB, built for CUDA 13 +
 # cuDNN 9) is too big to travel; where the machine has it, point UPRES_CUDA_PROVIDER_DIR at it.
 if [ -n "${UPRES_CUDA_PROVIDER_DIR:-}" ]; then
-  cp "$UPRES_CUDA_PROVIDER_DIR"/libonnxruntime_providers_{shared,cuda}.so "$WORK/ort/"
+  cp "$UPRES_CUDA_PROVIDER_DIR"/libonnxruntime_providers_{shared,cuda}.so "$WORK/ort/" || say "no CUDA provider in $UPRES_CUDA_PROVIDER_DIR"
   # CUDA 13's cuBLAS, cuDNN, cuRAND and runtime as PyTorch's wheels carry them.
-  nv=$(python3 -c 'import nvidia; print(list(nvidia.__path__)[0])' 2>/dev/null)
-  for d in $( [ -n "$nv" ] && find "$nv" -name 'lib*.so*' -printf '%h\n' | sort -u); do
+  nv=$(python3 -c 'import nvidia; print(" ".join(nvidia.__path__))' 2>/dev/null)
+  # shellcheck disable=SC2086
+  for d in $( [ -n "$nv" ] && find $nv -name 'lib*.so*' -printf '%h\n' | sort -u); do
     LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$d
   done
   export LD_LIBRARY_PATH
@@ -65,10 +80,27 @@ if [ $DRY = 1 ]; then
   say "done"; exit 0
 fi
 
+# GPU load once a second while the benches run: where a provider is slow, this says whether the GPU waited.
+command -v nvidia-smi >/dev/null && { nvidia-smi dmon -s um -d 1 > "$RESULTS/dmon.txt" 2>&1 & }
 say "upres gpu-bench: webgpu and cuda, ${FRAMES} frames each, 3 in flight"
-timeout 330 "$UPRES" gpu-bench --provider webgpu --provider cuda --frames "$FRAMES" --frame-dir "$WORK/frames" \
+timeout 240 "$UPRES" gpu-bench --provider webgpu --provider cuda --frames "$FRAMES" --frame-dir "$WORK/frames" \
   --json "$RESULTS/ours.json" --save-outputs "$WORK/outputs" 2>&1 | tee "$RESULTS/gpu-bench.txt"
+# ONNX Runtime's CUDA provider is built against its own package's runtime; if it does not load
+# beside the WebGPU runtime Upres ships, try it once more beside that package's libonnxruntime.so.
+if [ -n "${UPRES_CUDA_PROVIDER_DIR:-}" ] && [ -f "$UPRES_CUDA_PROVIDER_DIR/libonnxruntime.so" ] \
+   && grep -q 'cuda .*does not run' "$RESULTS/gpu-bench.txt"; then
+  say "cuda again, beside Microsoft.ML.OnnxRuntime.Gpu.Linux's own runtime"
+  mkdir -p "$WORK/ort-cuda"
+  cp "$UPRES_CUDA_PROVIDER_DIR"/libonnxruntime*.so "$WORK/ort-cuda/"
+  UPRES_ORT_LIB=$WORK/ort-cuda/libonnxruntime.so timeout 150 "$UPRES" gpu-bench --provider cuda --frames "$FRAMES" \
+    --frame-dir "$WORK/frames" --json "$RESULTS/ours-cuda.json" 2>&1 | tee "$RESULTS/gpu-bench-cuda.txt"
+fi
 say "PyTorch fp16 peer on the same GPU"
-PYTHONUNBUFFERED=1 timeout 150 python3 "$ROOT/scripts/gpu_peer.py" --cache "$UPRES_CACHE" --ours "$RESULTS/ours.json" \
+PYTHONUNBUFFERED=1 timeout 120 python3 "$ROOT/scripts/gpu_peer.py" --cache "$UPRES_CACHE" --ours "$RESULTS/ours.json" \
   --outputs "$WORK/outputs" --frame-dir "$WORK/frames" --frames "$FRAMES" 2>&1 | tee "$RESULTS/peer.txt"
+say "frames in flight: 1 and 6, x2 at 720p (3 is above)"
+for n in 1 6; do
+  timeout 60 "$UPRES" gpu-bench --provider webgpu --provider cuda --model realesr-animevideov3-x2 --input 1280x720 \
+    --frames "$FRAMES" --in-flight "$n" --no-cpu --frame-dir "$WORK/frames" 2>&1 | grep -E '^realesr' | sed "s/^/in-flight $n: /"
+done | tee "$RESULTS/in-flight.txt"
 say "done"

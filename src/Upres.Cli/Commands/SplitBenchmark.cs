@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using Upres.Engine;
 using Upres.Engine.Media;
@@ -99,7 +98,7 @@ internal static class SplitBenchmark
         var inv = CultureInfo.InvariantCulture;
         // This same executable (the apphost, or dotnet with the CLI's dll) as a worker of one thread.
         var self = Environment.ProcessPath ?? "upres";
-        IEnumerable<string> prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [Assembly.GetEntryAssembly()!.Location] : [];
+        IEnumerable<string> prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [Environment.GetCommandLineArgs()[0]] : [];
         await ProcessRunner.RunAsync(self,
         [
             .. prefix, "segment", "--request", requestFile, "--timeline", timelineFile, "--threads", "1",
