@@ -82,25 +82,30 @@ fi
 
 # GPU load once a second while the benches run: where a provider is slow, this says whether the GPU waited.
 command -v nvidia-smi >/dev/null && { nvidia-smi dmon -s um -d 1 > "$RESULTS/dmon.txt" 2>&1 & }
-say "upres gpu-bench: webgpu and cuda, ${FRAMES} frames each, 3 in flight"
-timeout 240 "$UPRES" gpu-bench --provider webgpu --provider cuda --frames "$FRAMES" --frame-dir "$WORK/frames" \
-  --json "$RESULTS/ours.json" --save-outputs "$WORK/outputs" 2>&1 | tee "$RESULTS/gpu-bench.txt"
+# One process per provider run, so that a provider that crashes takes no other row with it.
+bench() {  # NAME TIMEOUT ARGS...: rows in $RESULTS/NAME.txt, JSON in $WORK/NAME.json
+  local name=$1 limit=$2; shift 2
+  say "upres gpu-bench $* (${FRAMES} frames, 3 in flight)"
+  timeout "$limit" "$UPRES" gpu-bench "$@" --frames "$FRAMES" --frame-dir "$WORK/frames" \
+    --json "$WORK/$name.json" --save-outputs "$WORK/outputs" 2>&1 | grep -v '^ *at \|^$' | tee "$RESULTS/$name.txt"
+}
+bench cuda 150 --provider cuda
+bench cuda-nhwc 150 --provider cuda --provider-option prefer_nhwc=1
+bench webgpu 200 --provider webgpu
 # ONNX Runtime's CUDA provider is built against its own package's runtime; if it does not load
 # beside the WebGPU runtime Upres ships, try it once more beside that package's libonnxruntime.so.
 if [ -n "${UPRES_CUDA_PROVIDER_DIR:-}" ] && [ -f "$UPRES_CUDA_PROVIDER_DIR/libonnxruntime.so" ] \
-   && grep -q 'cuda .*does not run' "$RESULTS/gpu-bench.txt"; then
-  say "cuda again, beside Microsoft.ML.OnnxRuntime.Gpu.Linux's own runtime"
+   && grep -q 'cuda .*does not run' "$RESULTS/cuda.txt"; then
   mkdir -p "$WORK/ort-cuda"
   cp "$UPRES_CUDA_PROVIDER_DIR"/libonnxruntime*.so "$WORK/ort-cuda/"
-  UPRES_ORT_LIB=$WORK/ort-cuda/libonnxruntime.so timeout 150 "$UPRES" gpu-bench --provider cuda --frames "$FRAMES" \
-    --frame-dir "$WORK/frames" --json "$RESULTS/ours-cuda.json" 2>&1 | tee "$RESULTS/gpu-bench-cuda.txt"
+  UPRES_ORT_LIB=$WORK/ort-cuda/libonnxruntime.so bench cuda 150 --provider cuda
 fi
 say "PyTorch fp16 peer on the same GPU"
-PYTHONUNBUFFERED=1 timeout 120 python3 "$ROOT/scripts/gpu_peer.py" --cache "$UPRES_CACHE" --ours "$RESULTS/ours.json" \
+PYTHONUNBUFFERED=1 timeout 120 python3 "$ROOT/scripts/gpu_peer.py" --cache "$UPRES_CACHE" --ours "$WORK/cuda.json" --ours "$WORK/webgpu.json" \
   --outputs "$WORK/outputs" --frame-dir "$WORK/frames" --frames "$FRAMES" 2>&1 | tee "$RESULTS/peer.txt"
-say "frames in flight: 1 and 6, x2 at 720p (3 is above)"
+say "frames in flight: 1 and 6, cuda, x2 at 720p (3 is above)"
 for n in 1 6; do
-  timeout 60 "$UPRES" gpu-bench --provider webgpu --provider cuda --model realesr-animevideov3-x2 --input 1280x720 \
+  timeout 60 "$UPRES" gpu-bench --provider cuda --model realesr-animevideov3-x2 --input 1280x720 \
     --frames "$FRAMES" --in-flight "$n" --no-cpu --frame-dir "$WORK/frames" 2>&1 | grep -E '^realesr' | sed "s/^/in-flight $n: /"
 done | tee "$RESULTS/in-flight.txt"
 say "done"

@@ -155,7 +155,7 @@ def run_peer(args):
 
     device = torch.device("cuda")
     name = torch.cuda.get_device_name(0)
-    ours = json.load(open(args.ours)) if args.ours and os.path.exists(args.ours) else []
+    ours = [row for path in (args.ours or []) if os.path.exists(path) for row in json.load(open(path))]
     rows = []
     for model, (param, binary) in MODELS.items():
         if args.model and model not in args.model:
@@ -240,7 +240,7 @@ def self_test(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", default=os.environ.get("UPRES_CACHE", os.path.expanduser("~/.cache/upres")))
-    parser.add_argument("--ours", help="upres gpu-bench --json output")
+    parser.add_argument("--ours", action="append", help="upres gpu-bench --json output (repeatable)")
     parser.add_argument("--outputs", help="folder where gpu-bench --save-outputs wrote the CPU outputs")
     parser.add_argument("--frame-dir")
     parser.add_argument("--model", action="append")

@@ -12,6 +12,9 @@ public sealed record EngineOptions
     /// "cpu", "webgpu" or "cuda".
     public string Provider { get; init; } = "cpu";
 
+    /// Passed as they are to a GPU provider (ONNX Runtime's names, e.g. CUDA's prefer_nhwc).
+    public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
+
     public UpresPaths? Paths { get; init; }
 
     /// Run every model through ONNX Runtime, even where the built-in CPU engine could.

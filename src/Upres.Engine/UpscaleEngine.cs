@@ -145,8 +145,12 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         return Catalog.DefaultFor(scale.Value);
     }
 
-    private static OnnxVariant VariantFor(ExecutionProvider provider) =>
-        provider == ExecutionProvider.Cpu ? OnnxVariant.PlanarFloat32 : OnnxVariant.PackedFloat16;
+    internal static OnnxVariant VariantFor(ExecutionProvider provider) => provider switch
+    {
+        ExecutionProvider.Cpu => OnnxVariant.PlanarFloat32,
+        ExecutionProvider.WebGpu => OnnxVariant.PackedFloat16Portable,
+        _ => OnnxVariant.PackedFloat16,
+    };
 
     private async Task<string> ConvertAsync(ModelDescriptor model, OnnxVariant variant, CancellationToken cancellationToken)
     {
@@ -205,6 +209,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
             return GpuFrameUpscaler.Create(File.ReadAllBytes(onnxPath), model.Scale, model.Name, new GpuUpscalerOptions
             {
                 Provider = provider,
+                ProviderOptions = Options.ProviderOptions,
                 TileSize = request.TileSize ?? 0,
                 // fp16 activations: the compact models keep about three 64-channel maps alive.
                 BytesPerInputPixel = model.Architecture == ModelArchitecture.SrVggNetCompact ? 2048 : 16384,

@@ -13,7 +13,11 @@ public sealed record GpuBenchmarkResult(
     string Model, int Width, int Height, string Provider, int Frames, int FramesInFlight,
     double Fps, double LatencyMs, int TileSize, string? CpuFallback, double? PsnrVsCpu, string? Error);
 
-public sealed record GpuBenchmarkOptions(int Frames = 60, int FramesInFlight = 3);
+public sealed record GpuBenchmarkOptions(int Frames = 60, int FramesInFlight = 3)
+{
+    /// Passed as they are to the provider (EngineOptions.ProviderOptions).
+    public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
+}
 
 public static class GpuBenchmark
 {
@@ -46,7 +50,7 @@ public static class GpuBenchmark
         int scale;
         try
         {
-            using var gpuEngine = UpscaleEngine.Create(new EngineOptions { Paths = paths, Provider = name });
+            using var gpuEngine = UpscaleEngine.Create(new EngineOptions { Paths = paths, Provider = name, ProviderOptions = options.ProviderOptions });
             using var upscaler = (GpuFrameUpscaler)await gpuEngine.OpenFrameUpscalerAsync(request, cancellationToken).ConfigureAwait(false);
             scale = upscaler.Scale;
             gpuOutput = new byte[frame.Length * scale * scale];

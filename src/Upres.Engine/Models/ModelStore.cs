@@ -54,9 +54,12 @@ public sealed class ModelStore
             var weights = await ModelFiles.ReadVerifiedAsync(binFile, model.Source.BinSha256, "the model packages", cancellationToken).ConfigureAwait(false);
 
             var network = Ncnn.NcnnNetwork.Parse(Encoding.UTF8.GetString(paramText));
-            var conversion = variant == OnnxVariant.PackedFloat16
-                ? model.ConversionOptions with { PackedBytes = true, HalfPrecision = true }
-                : model.ConversionOptions;
+            var conversion = variant switch
+            {
+                OnnxVariant.PackedFloat16 => model.ConversionOptions with { PackedBytes = true, HalfPrecision = true },
+                OnnxVariant.PackedFloat16Portable => model.ConversionOptions with { PackedBytes = true, HalfPrecision = true, PortableOperators = true },
+                _ => model.ConversionOptions,
+            };
             var onnx = NcnnToOnnxConverter.Convert(network, weights, conversion, cancellationToken);
 
             await ModelFiles.PublishAsync(target, onnx, cancellationToken).ConfigureAwait(false);
@@ -81,7 +84,12 @@ public sealed class ModelStore
             model.Scale.ToString(CultureInfo.InvariantCulture),
             NcnnToOnnxConverter.Version.ToString(CultureInfo.InvariantCulture));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        var suffix = variant == OnnxVariant.PackedFloat16 ? ".gpu-fp16" : string.Empty;
+        var suffix = variant switch
+        {
+            OnnxVariant.PackedFloat16 => ".gpu-fp16",
+            OnnxVariant.PackedFloat16Portable => ".webgpu-fp16",
+            _ => string.Empty,
+        };
         return Path.Combine(_modelDirectory, $"{model.Name}-{hash}{suffix}.onnx");
     }
 }

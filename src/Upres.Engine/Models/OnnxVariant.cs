@@ -9,4 +9,7 @@ public enum OnnxVariant
     /// uint8 [1,H,W,3] in and out with fp16 weights and activations: the GPU path (bytes uploaded,
     /// converted on the device).
     PackedFloat16,
+
+    /// PackedFloat16 with only the operators WebGPU has kernels for (ConversionOptions.PortableOperators).
+    PackedFloat16Portable,
 }

@@ -38,6 +38,30 @@ public class GpuFrameUpscalerTests(ITestOutputHelper output)
         Assert.True(differing <= actual.Length / 1000, $"{differing} bytes differ");
     }
 
+    [Theory]
+    [InlineData("realesr-animevideov3-x2", 2)]
+    [InlineData("realesr-animevideov3-x4", 4)]
+    [InlineData("realesrgan-x4fast", 4)]
+    public async Task The_portable_graph_for_WebGPU_has_no_PRelu_or_nearest_Resize_and_gives_the_same_bytes(string name, int scale)
+    {
+        var (_, packed) = await ConvertAsync(name, half: false);
+        var (_, portable) = await ConvertAsync(name, half: false, portable: true);
+        // A node's op_type is field 4 of NodeProto: tag 0x22, then its length.
+        var text = System.Text.Encoding.Latin1.GetString(portable);
+        Assert.DoesNotContain("\x22\x05PRelu", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("nearest", text, StringComparison.Ordinal);
+        Assert.Contains("\x22\x05PRelu", System.Text.Encoding.Latin1.GetString(packed), StringComparison.Ordinal);
+
+        var frame = GpuBenchmark.SyntheticFrame(40, 24);
+        using var plain = GpuFrameUpscaler.Create(packed, scale, name, CpuOptions());
+        using var rewritten = GpuFrameUpscaler.Create(portable, scale, name, CpuOptions());
+        var expected = new byte[frame.Length * scale * scale];
+        var actual = new byte[expected.Length];
+        plain.UpscalePacked(frame, 40, 24, expected, CancellationToken.None);
+        rewritten.UpscalePacked(frame, 40, 24, actual, CancellationToken.None);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public async Task Tiles_chosen_from_a_small_memory_budget_give_the_whole_frame_result()
     {
@@ -138,14 +162,14 @@ public class GpuFrameUpscalerTests(ITestOutputHelper output)
 
     private static GpuUpscalerOptions CpuOptions() => new() { Provider = ExecutionProvider.Cpu, FramesInFlight = 3 };
 
-    private static async Task<(byte[] Planar, byte[] Packed)> ConvertAsync(string name, bool half)
+    private static async Task<(byte[] Planar, byte[] Packed)> ConvertAsync(string name, bool half, bool portable = false)
     {
         var paths = UpresPaths.FromEnvironment();
         var model = ModelCatalog.Default.Get(name);
         var network = NcnnNetwork.Parse(await File.ReadAllTextAsync(model.Source.ParamFile(paths)));
         var weights = await File.ReadAllBytesAsync(model.Source.BinFile(paths));
         var planar = NcnnToOnnxConverter.Convert(network, weights, model.ConversionOptions);
-        var packed = NcnnToOnnxConverter.Convert(network, weights, model.ConversionOptions with { PackedBytes = true, HalfPrecision = half });
+        var packed = NcnnToOnnxConverter.Convert(network, weights, model.ConversionOptions with { PackedBytes = true, HalfPrecision = half, PortableOperators = portable });
         return (planar, packed);
     }
 }

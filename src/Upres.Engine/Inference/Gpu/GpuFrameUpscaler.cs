@@ -165,6 +165,9 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
                         input.Slice((((row.WindowStart + y) * width) + column.WindowStart) * 3, rowBytes).CopyTo(windowIn.Slice(y * rowBytes, rowBytes));
                     }
 
+                    // Binding a host tensor to a device input copies it at bind time, so every
+                    // frame binds its bytes again (on the CPU provider this only points at them).
+                    slot.BindInput();
                     OrtSessions.RunWithBinding(window.Session, slot.Binding, cancellationToken);
 
                     var windowOut = slot.Output.GetTensorDataAsSpan<byte>();
@@ -343,21 +346,22 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
         });
     }
 
-    // One frame's bound buffers: host tensors ORT copies to the device before the run and back
-    // after it, bound once and reused frame after frame.
+    // One frame's host buffers, reused frame after frame: ORT copies the input to the device when
+    // it is bound and the output back into its buffer at the end of the run.
     private sealed class GpuSlot : IDisposable
     {
+        private readonly string _input;
+
         public GpuSlot(InferenceSession session, string input, string output, int height, int width, int scale)
         {
+            _input = input;
             Input = OrtSessions.Call(() => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.UInt8, [1, height, width, 3]));
             Output = OrtSessions.Call(() => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.UInt8, [1, height * scale, width * scale, 3]));
             Binding = session.CreateIoBinding();
-            OrtSessions.Call(() =>
-            {
-                Binding.BindInput(input, Input);
-                Binding.BindOutput(output, Output);
-            });
+            OrtSessions.Call(() => Binding.BindOutput(output, Output));
         }
+
+        public void BindInput() => OrtSessions.Call(() => Binding.BindInput(_input, Input));
 
         public OrtValue Input { get; }
 

@@ -4,8 +4,8 @@ using Upres.Engine.Models.Onnx;
 namespace Upres.Engine.Inference.Gpu;
 
 /// Whether a provider really runs here, not only whether the runtime lists it: a tiny model (a
-/// convolution and a resize, in fp16 for the GPU providers) is run on it with every node required
-/// to be on the provider, and its output checked.
+/// convolution and a nearest x2, in fp16 for the GPU providers) is run on it with every node
+/// required to be on the provider (WebGPU: all but the uint8 casts), and its output checked.
 public static class ProviderProbe
 {
     public sealed record Result(ExecutionProvider Provider, bool Listed, bool Runs, string Detail);
@@ -20,12 +20,14 @@ public static class ProviderProbe
         }
 
         var half = provider != ExecutionProvider.Cpu;
+        // WebGPU has no 8-bit types: the uint8 casts at the two ends run on the CPU there.
+        var everyNode = half && provider != ExecutionProvider.WebGpu;
         var options = new InferenceOptions
         {
             ExecutionProvider = provider,
             DeviceId = deviceId,
             IntraOpThreads = 1,
-            ConfigEntries = half ? new Dictionary<string, string> { ["session.disable_cpu_ep_fallback"] = "1" } : new Dictionary<string, string>(),
+            ConfigEntries = everyNode ? new Dictionary<string, string> { ["session.disable_cpu_ep_fallback"] = "1" } : new Dictionary<string, string>(),
         };
         var clock = Stopwatch.StartNew();
         try
@@ -43,7 +45,7 @@ public static class ProviderProbe
             // Identity weights and nearest x2: every input byte comes back four times.
             var correct = output.Length == input.Length * 4 && output[0] == input[0] && output[^1] == input[^1];
             return correct
-                ? new(provider, true, true, $"ran a test model in {clock.ElapsedMilliseconds} ms{(half ? " (fp16, every node on the provider)" : "")}")
+                ? new(provider, true, true, $"ran a test model in {clock.ElapsedMilliseconds} ms{(everyNode ? " (fp16, every node on the provider)" : half ? " (fp16, the uint8 casts at the ends on the CPU)" : "")}")
                 : new(provider, true, false, "ran, but gave a wrong answer");
         }
         catch (OrtException e)
@@ -66,8 +68,10 @@ public static class ProviderProbe
         var nchw = b.AddNode("Transpose", [floats], ["nchw"], new OnnxAttribute.Ints("perm", [0, 3, 1, 2]));
         var w = b.AddInitializer("w", [1f, 0f, 0f, 0f, 1f, 0f, 0f, 0f, 1f], 3, 3, 1, 1);
         var conv = b.AddNode("Conv", [nchw, w], ["conv"]);
-        var scales = b.AddInitializer("scales", [1f, 1f, 2f, 2f], 4);
-        var up = b.AddNode("Resize", [conv, "", scales], ["up"], new OnnxAttribute.String("mode", "nearest"));
+        // Nearest x2 as the portable conversion does it (ConversionOptions.PortableOperators).
+        var repeats = b.AddInitializerInt64("repeats", [1, 4, 1, 1], 4);
+        var tiled = b.AddNode("Tile", [conv, repeats], ["tiled"]);
+        var up = b.AddNode("DepthToSpace", [tiled], ["up"], new OnnxAttribute.Int("blocksize", 2), new OnnxAttribute.String("mode", "DCR"));
         var nhwc = b.AddNode("Transpose", [up], ["nhwc"], new OnnxAttribute.Ints("perm", [0, 2, 3, 1]));
         b.AddNode("Cast", [nhwc], ["y"], new OnnxAttribute.Int("to", (long)OnnxElementType.UInt8));
         b.AddOutput("y", OnnxElementType.UInt8, 1, -1, -1, 3);

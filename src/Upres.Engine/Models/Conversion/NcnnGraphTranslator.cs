@@ -215,12 +215,14 @@ internal sealed class NcnnGraphTranslator
             return cropped;
         }
 
-        var upscaled = Node(
-            "Resize",
-            [input, string.Empty, Floats("scales", 1, 1, scale, scale)],
-            new OnnxAttribute.String("mode", "nearest"),
-            new OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
-            new OnnxAttribute.String("nearest_mode", "floor"));
+        var upscaled = _options.PortableOperators
+            ? NearestByDepthToSpace(input, scale)
+            : Node(
+                "Resize",
+                [input, string.Empty, Floats("scales", 1, 1, scale, scale)],
+                new OnnxAttribute.String("mode", "nearest"),
+                new OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
+                new OnnxAttribute.String("nearest_mode", "floor"));
         return Node("Add", [cropped, upscaled]);
     }
 
@@ -507,8 +509,17 @@ internal sealed class NcnnGraphTranslator
         var slope = count == 1
             ? _graph.AddInitializer(Name(layer.Name + "/slope"), slopes, 1)
             : _graph.AddInitializer(Name(layer.Name + "/slope"), slopes, count, 1, 1);
-        return Node("PRelu", [Tensor(layer.Inputs[0]), slope]);
+        var x = Tensor(layer.Inputs[0]);
+        return _options.PortableOperators
+            ? Node("Where", [Node("Greater", [x, Floats("zero", 0f, scalar: true)]), x, Node("Mul", [x, slope])])
+            : Node("PRelu", [x, slope]);
     }
+
+    // Nearest upscaling by a whole factor r without Resize: r*r copies of the channels, then
+    // DepthToSpace (DCR) puts copy i*r+j at offset (i, j) of every r x r block.
+    private string NearestByDepthToSpace(string input, int r) =>
+        Node("DepthToSpace", [Node("Tile", [input, Int64s("repeats", 1, (long)r * r, 1, 1)])],
+            new OnnxAttribute.Int("blocksize", r), new OnnxAttribute.String("mode", "DCR"));
 
     private string Interp(NcnnLayer layer)
     {
@@ -525,6 +536,12 @@ internal sealed class NcnnGraphTranslator
         }
 
         var input = Tensor(layer.Inputs[0]);
+        if (_options.PortableOperators && resizeType == 1 && outputHeight == 0 && outputWidth == 0
+            && heightScale == widthScale && heightScale >= 2 && heightScale == MathF.Floor(heightScale))
+        {
+            return NearestByDepthToSpace(input, (int)heightScale);
+        }
+
         var attributes = new List<OnnxAttribute>();
         switch (resizeType)
         {
