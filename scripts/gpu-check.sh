@@ -90,8 +90,8 @@ bench() {  # NAME TIMEOUT ARGS...: rows in $RESULTS/NAME.txt, JSON in $WORK/NAME
     --json "$WORK/$name.json" --save-outputs "$WORK/outputs" 2>&1 | grep -v '^ *at \|^$' | tee "$RESULTS/$name.txt"
 }
 bench cuda 150 --provider cuda
-bench cuda-nhwc 150 --provider cuda --provider-option prefer_nhwc=1
-bench webgpu 200 --provider webgpu
+bench webgpu 150 --provider webgpu
+bench webgpu-tiles 150 --provider webgpu --tile 512
 # ONNX Runtime's CUDA provider is built against its own package's runtime; if it does not load
 # beside the WebGPU runtime Upres ships, try it once more beside that package's libonnxruntime.so.
 if [ -n "${UPRES_CUDA_PROVIDER_DIR:-}" ] && [ -f "$UPRES_CUDA_PROVIDER_DIR/libonnxruntime.so" ] \

@@ -20,12 +20,13 @@ internal static class GpuBenchCommand
         var inFlight = new Option<int>("--in-flight") { Description = "Frames in flight", DefaultValueFactory = _ => 3 };
         var frameDir = new Option<DirectoryInfo?>("--frame-dir") { Description = "Folder with real frames as raw rgb24 named WxH.rgb (default: a synthetic frame)" };
         var providerOptions = new Option<string[]>("--provider-option") { Description = "KEY=VALUE passed to the provider as it is, e.g. prefer_nhwc=1 for CUDA (repeatable)" };
+        var tileSize = new Option<int?>("--tile") { Description = "Tile edge in input pixels (default: from the GPU's free memory, whole frames when they fit)" };
         var noCpu = new Option<bool>("--no-cpu") { Description = "Skip the CPU run and the PSNR against it" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the rows as JSON here" };
         var saveOutputs = new Option<DirectoryInfo?>("--save-outputs") { Description = "Write the CPU path's output per model and size here (MODEL-WxH-cpu.rgb), for the PyTorch peer to compare against" };
         var command = new Command("gpu-bench", "Frames per second of the GPU providers, and their output's PSNR against the CPU path")
         {
-            providers, models, inputs, frames, inFlight, frameDir, providerOptions, noCpu, json, saveOutputs,
+            providers, models, inputs, frames, inFlight, frameDir, providerOptions, tileSize, noCpu, json, saveOutputs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,7 +70,7 @@ internal static class GpuBenchCommand
                 passed[key] = value;
             }
 
-            var options = new GpuBenchmarkOptions(parse.GetValue(frames), parse.GetValue(inFlight)) { ProviderOptions = passed };
+            var options = new GpuBenchmarkOptions(parse.GetValue(frames), parse.GetValue(inFlight)) { ProviderOptions = passed, TileSize = parse.GetValue(tileSize) };
             var inv = CultureInfo.InvariantCulture;
             var rows = new List<GpuBenchmarkResult>();
             Console.WriteLine($"{"model",-26} {"input",-10} {"provider",-8} {"fps",8} {"latency",9} {"tile",6} {"PSNR vs CPU",12}  nodes");

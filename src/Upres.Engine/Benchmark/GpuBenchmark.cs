@@ -17,6 +17,9 @@ public sealed record GpuBenchmarkOptions(int Frames = 60, int FramesInFlight = 3
 {
     /// Passed as they are to the provider (EngineOptions.ProviderOptions).
     public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
+
+    /// Tile edge in input pixels; null: chosen from the GPU's free memory.
+    public int? TileSize { get; init; }
 }
 
 public static class GpuBenchmark
@@ -42,7 +45,7 @@ public static class GpuBenchmark
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(options);
         var name = provider.ToString().ToLowerInvariant();
-        var request = new UpscaleRequest { InputPath = "-", OutputPath = "-", Model = model };
+        var request = new UpscaleRequest { InputPath = "-", OutputPath = "-", Model = model, TileSize = options.TileSize };
         byte[] gpuOutput;
         double fps, latency;
         int tile;

@@ -130,10 +130,15 @@ internal static class OrtSessions
             case ExecutionProvider.Cuda:
             {
                 using var cuda = new OrtCUDAProviderOptions();
-                var settings = new Dictionary<string, string>(options.ProviderOptions)
+                // NHWC lets cuDNN run fp16 convolutions on the tensor cores without transposing
+                // around each one: 1.3-1.5x the frames per second on an H200 (docs/gpu.md).
+                var settings = new Dictionary<string, string> { ["prefer_nhwc"] = "1" };
+                foreach (var (key, value) in options.ProviderOptions)
                 {
-                    ["device_id"] = options.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                };
+                    settings[key] = value;
+                }
+
+                settings["device_id"] = options.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 cuda.UpdateOptions(settings);
                 sessionOptions.AppendExecutionProvider_CUDA(cuda);
                 break;

@@ -42,14 +42,14 @@ public class GpuFrameUpscalerTests(ITestOutputHelper output)
     [InlineData("realesr-animevideov3-x2", 2)]
     [InlineData("realesr-animevideov3-x4", 4)]
     [InlineData("realesrgan-x4fast", 4)]
-    public async Task The_portable_graph_for_WebGPU_has_no_PRelu_or_nearest_Resize_and_gives_the_same_bytes(string name, int scale)
+    public async Task The_portable_graph_for_WebGPU_has_no_PRelu_or_Resize_and_gives_the_same_bytes(string name, int scale)
     {
         var (_, packed) = await ConvertAsync(name, half: false);
         var (_, portable) = await ConvertAsync(name, half: false, portable: true);
         // A node's op_type is field 4 of NodeProto: tag 0x22, then its length.
         var text = System.Text.Encoding.Latin1.GetString(portable);
         Assert.DoesNotContain("\x22\x05PRelu", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("nearest", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\x22\x06Resize", text, StringComparison.Ordinal);
         Assert.Contains("\x22\x05PRelu", System.Text.Encoding.Latin1.GetString(packed), StringComparison.Ordinal);
 
         var frame = GpuBenchmark.SyntheticFrame(40, 24);
@@ -59,7 +59,11 @@ public class GpuFrameUpscalerTests(ITestOutputHelper output)
         var actual = new byte[expected.Length];
         plain.UpscalePacked(frame, 40, 24, expected, CancellationToken.None);
         rewritten.UpscalePacked(frame, 40, 24, actual, CancellationToken.None);
-        Assert.Equal(expected, actual);
+        // The same products, summed in another order by the bicubic halving's convolution.
+        var worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        var differing = expected.Zip(actual).Count(p => p.First != p.Second);
+        output.WriteLine($"{name}: {differing} of {actual.Length} bytes differ, by at most {worst}");
+        Assert.True(worst <= 1 && differing <= actual.Length / 1000, $"{differing} bytes differ, by at most {worst}");
     }
 
     [Fact]

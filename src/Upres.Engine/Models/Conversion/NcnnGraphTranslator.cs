@@ -515,6 +515,26 @@ internal sealed class NcnnGraphTranslator
             : Node("PRelu", [x, slope]);
     }
 
+    // Bicubic halving (Keys, A = -0.75, half-pixel centres, edges replicated) without Resize: every
+    // output pixel sits half-way between two input pixels, so it is one fixed 4x4 filter at
+    // stride 2 over the edge-padded image, run per channel as a one-channel convolution.
+    private string HalfByCubic(string input)
+    {
+        const float Near = 0.59375f, Far = -0.09375f;
+        float[] taps = [Far, Near, Near, Far];
+        var kernel = new float[16];
+        for (var i = 0; i < 16; i++)
+        {
+            kernel[i] = taps[i / 4] * taps[i % 4];
+        }
+
+        var planes = Node("Reshape", [input, Int64s("planes", -1, 1, 0, 0)]);
+        var padded = Node("Pad", [planes, Int64s("edge_pads", 0, 0, 1, 1, 0, 0, 1, 1)], new OnnxAttribute.String("mode", "edge"));
+        var halved = Node("Conv", [padded, _graph.AddInitializer(Name("cubic_half"), kernel, 1, 1, 4, 4)],
+            new OnnxAttribute.Ints("strides", [2, 2]));
+        return Node("Reshape", [halved, Int64s("channels", 1, -1, 0, 0)]);
+    }
+
     // Nearest upscaling by a whole factor r without Resize: r*r copies of the channels, then
     // DepthToSpace (DCR) puts copy i*r+j at offset (i, j) of every r x r block.
     private string NearestByDepthToSpace(string input, int r) =>
@@ -540,6 +560,12 @@ internal sealed class NcnnGraphTranslator
             && heightScale == widthScale && heightScale >= 2 && heightScale == MathF.Floor(heightScale))
         {
             return NearestByDepthToSpace(input, (int)heightScale);
+        }
+
+        if (_options.PortableOperators && resizeType == 3 && !alignCorner && outputHeight == 0 && outputWidth == 0
+            && heightScale == 0.5f && widthScale == 0.5f)
+        {
+            return HalfByCubic(input);
         }
 
         var attributes = new List<OnnxAttribute>();
