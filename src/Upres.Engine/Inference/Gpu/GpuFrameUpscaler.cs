@@ -21,6 +21,11 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
     private readonly byte[] _model;
     private readonly OrtRuntime _runtime;
     private readonly Lock _gate = new();
+
+    // ONNX Runtime's WebGPU provider records every run and copy into one command encoder per
+    // device: two at once crash it ("CommandEncoder is already finished", then a segfault, seen on
+    // an H200), so its frames take turns; CUDA's run side by side on their own streams.
+    private readonly Lock? _serialRuns;
     private readonly Dictionary<(int Height, int Width), GpuWindow> _windows = [];
     private readonly Dictionary<(int Height, int Width), int> _tileFor = [];
     private bool _allowCpuFallback;
@@ -33,6 +38,7 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
         Scale = scale;
         Name = name;
         Options = options;
+        _serialRuns = options.Provider == ExecutionProvider.WebGpu ? new Lock() : null;
     }
 
     public string Name { get; }
@@ -167,8 +173,19 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
 
                     // Binding a host tensor to a device input copies it at bind time, so every
                     // frame binds its bytes again (on the CPU provider this only points at them).
-                    slot.BindInput();
-                    OrtSessions.RunWithBinding(window.Session, slot.Binding, cancellationToken);
+                    if (_serialRuns is { } serial)
+                    {
+                        lock (serial)
+                        {
+                            slot.BindInput();
+                            OrtSessions.RunWithBinding(window.Session, slot.Binding, cancellationToken);
+                        }
+                    }
+                    else
+                    {
+                        slot.BindInput();
+                        OrtSessions.RunWithBinding(window.Session, slot.Binding, cancellationToken);
+                    }
 
                     var windowOut = slot.Output.GetTensorDataAsSpan<byte>();
                     var outWidth = column.WindowLength * Scale;
