@@ -66,11 +66,6 @@ internal static class OrtSessions
         return outputs!;
     }
 
-    public static void RunWithBinding(InferenceSession session, OrtIoBinding binding, CancellationToken cancellationToken)
-    {
-        Terminable(runOptions => session.RunWithBinding(runOptions, binding), cancellationToken);
-    }
-
     /// One RunOptions per run: a cancel sets its Terminate flag, which ORT checks between nodes.
     public static void Terminable(Action<RunOptions> run, CancellationToken cancellationToken)
     {

@@ -11,8 +11,7 @@ namespace Upres.Engine.Inference.Gpu;
 /// normally fp16 weights and activations inside the graph) on a GPU provider. Frames travel as
 /// bytes; everything between the two copies stays on the device. Each window shape gets one
 /// session with its dimensions fixed (ORT folds the shape arithmetic into constants, so every node
-/// can run on the GPU) and a pool of IO bindings whose buffers are bound once, one per frame in
-/// flight. The tile size comes from the GPU's free memory (whole frames when they fit) and halves
+/// can run on the GPU) and a pool of host buffers, one per frame in flight. The tile size comes from the GPU's free memory (whole frames when they fit) and halves
 /// when a run runs out of memory.
 public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUpscaler
 {
@@ -171,20 +170,16 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
                         input.Slice((((row.WindowStart + y) * width) + column.WindowStart) * 3, rowBytes).CopyTo(windowIn.Slice(y * rowBytes, rowBytes));
                     }
 
-                    // Binding a host tensor to a device input copies it at bind time, so every
-                    // frame binds its bytes again (on the CPU provider this only points at them).
                     if (_serialRuns is { } serial)
                     {
                         lock (serial)
                         {
-                            slot.BindInput();
-                            OrtSessions.RunWithBinding(window.Session, slot.Binding, cancellationToken);
+                            window.Run(slot, cancellationToken);
                         }
                     }
                     else
                     {
-                        slot.BindInput();
-                        OrtSessions.RunWithBinding(window.Session, slot.Binding, cancellationToken);
+                        window.Run(slot, cancellationToken);
                     }
 
                     var windowOut = slot.Output.GetTensorDataAsSpan<byte>();
@@ -329,7 +324,7 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
                 }
 
                 Interlocked.Increment(ref _slots);
-                return new GpuSlot(Session, _input, _output, height, width, scale);
+                return new GpuSlot(height, width, scale);
             }
             catch
             {
@@ -337,6 +332,12 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
                 throw;
             }
         }
+
+        // The host tensors go in and out of the run itself: ORT copies the input to the device
+        // and the output back inside Run. (An IO binding copies a host input when it is bound,
+        // outside any run, which WebGPU's provider does not survive.)
+        public void Run(GpuSlot slot, CancellationToken cancellationToken) =>
+            OrtSessions.Run(Session, [_input], [slot.Input], [_output], [slot.Output], cancellationToken);
 
         public void Return(GpuSlot slot)
         {
@@ -363,32 +364,21 @@ public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUps
         });
     }
 
-    // One frame's host buffers, reused frame after frame: ORT copies the input to the device when
-    // it is bound and the output back into its buffer at the end of the run.
+    // One frame's host buffers, reused frame after frame.
     private sealed class GpuSlot : IDisposable
     {
-        private readonly string _input;
-
-        public GpuSlot(InferenceSession session, string input, string output, int height, int width, int scale)
+        public GpuSlot(int height, int width, int scale)
         {
-            _input = input;
             Input = OrtSessions.Call(() => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.UInt8, [1, height, width, 3]));
             Output = OrtSessions.Call(() => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.UInt8, [1, height * scale, width * scale, 3]));
-            Binding = session.CreateIoBinding();
-            OrtSessions.Call(() => Binding.BindOutput(output, Output));
         }
-
-        public void BindInput() => OrtSessions.Call(() => Binding.BindInput(_input, Input));
 
         public OrtValue Input { get; }
 
         public OrtValue Output { get; }
 
-        public OrtIoBinding Binding { get; }
-
         public void Dispose()
         {
-            Binding.Dispose();
             Input.Dispose();
             Output.Dispose();
         }
