@@ -5,7 +5,7 @@ namespace Upres.Engine.Inference.Gpu;
 
 /// Whether a provider really runs here, not only whether the runtime lists it: a tiny model (a
 /// convolution and a nearest x2, in fp16 for the GPU providers) is run on it with every node
-/// required to be on the provider (WebGPU: all but the uint8 casts), and its output checked.
+/// required to be on the provider, and its output checked.
 public static class ProviderProbe
 {
     public sealed record Result(ExecutionProvider Provider, bool Listed, bool Runs, string Detail);
@@ -20,8 +20,7 @@ public static class ProviderProbe
         }
 
         var half = provider != ExecutionProvider.Cpu;
-        // WebGPU has no 8-bit types: the uint8 casts at the two ends run on the CPU there.
-        var everyNode = half && provider != ExecutionProvider.WebGpu;
+        var everyNode = half;
         var options = new InferenceOptions
         {
             ExecutionProvider = provider,
@@ -45,7 +44,7 @@ public static class ProviderProbe
             // Identity weights and nearest x2: every input byte comes back four times.
             var correct = output.Length == input.Length * 4 && output[0] == input[0] && output[^1] == input[^1];
             return correct
-                ? new(provider, true, true, $"ran a test model in {clock.ElapsedMilliseconds} ms{(everyNode ? " (fp16, every node on the provider)" : half ? " (fp16, the uint8 casts at the ends on the CPU)" : "")}")
+                ? new(provider, true, true, $"ran a test model in {clock.ElapsedMilliseconds} ms{(everyNode ? " (fp16, every node on the provider)" : "")}")
                 : new(provider, true, false, "ran, but gave a wrong answer");
         }
         catch (OrtException e)
