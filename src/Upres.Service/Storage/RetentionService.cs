@@ -11,6 +11,8 @@ namespace Upres.Service.Storage;
 /// ledger rows stay; only the files go (the job then shows no result link).
 public sealed partial class RetentionService(IJobStore jobs, IUploadStore uploads, StorageRoot storage, IOptions<UpresOptions> options, TimeProvider clock, ILogger<RetentionService> logger) : BackgroundService
 {
+    private readonly Outage _outage = new(clock);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(Math.Clamp(options.Value.Retention.TotalSeconds / 10, 1, 3600));
@@ -19,11 +21,25 @@ public sealed partial class RetentionService(IJobStore jobs, IUploadStore upload
             try
             {
                 await SweepAsync(stoppingToken);
+                if (_outage.Succeeded() is { } lasted)
+                {
+                    LogBack(lasted.TotalSeconds);
+                }
+
                 await Task.Delay(interval, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) when (Outage.Is(e))
+            {
+                if (_outage.Failed())
+                {
+                    LogOutage(e.Message);
+                }
+
+                await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception e)
             {
@@ -57,4 +73,10 @@ public sealed partial class RetentionService(IJobStore jobs, IUploadStore upload
 
     [LoggerMessage(Level = LogLevel.Error, Message = "retention sweep failed")]
     private partial void LogError(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "retention sweep waits: the database or the disk is unavailable or full ({Reason}); said again each minute it lasts")]
+    private partial void LogOutage(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "retention sweep runs again after {Seconds:0} s")]
+    private partial void LogBack(double seconds);
 }

@@ -34,6 +34,7 @@ public sealed partial class WebhookDispatcher(
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
+    private readonly Outage _outage = new(clock);
     private int _running;
 
     /// Delay before attempt n+1 (n >= 1): base, 2 base, 4 base ... capped at 4 h, times a jitter of 0.75..1.25.
@@ -61,6 +62,11 @@ public sealed partial class WebhookDispatcher(
                 }
 
                 sends.RemoveAll(t => t.IsCompleted);
+                if (_outage.Succeeded() is { } lasted)
+                {
+                    LogBack(lasted.TotalSeconds);
+                }
+
                 if (started == 0)
                 {
                     // Wakes early when an attempt ends: its destination or its job may have more to send.
@@ -70,6 +76,15 @@ public sealed partial class WebhookDispatcher(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e) when (Outage.Is(e))
+            {
+                if (_outage.Failed())
+                {
+                    LogOutage(e.Message);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception e)
             {
@@ -234,4 +249,10 @@ public sealed partial class WebhookDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "webhook dispatcher error")]
     private partial void LogError(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "webhooks wait: the database or the disk is unavailable or full ({Reason}); said again each minute it lasts")]
+    private partial void LogOutage(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "webhooks flow again after {Seconds:0} s")]
+    private partial void LogBack(double seconds);
 }

@@ -57,9 +57,7 @@ public sealed class RifeFaithfulnessTests(ITestOutputHelper output) : IDisposabl
             throw new PlatformNotSupportedException("the reference binary used here is the Linux x64 build");
         }
 
-        var runnable = Path.Combine(_dir, "rife-ncnn-vulkan");
-        File.Copy(binary, runnable, overwrite: true);
-        File.SetUnixFileMode(runnable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var runnable = CopiedExecutable.Copy(binary, _dir);
         var output = Path.Combine(_dir, "reference.png");
         await RunAsync(runnable, ["-0", first, "-1", second, "-o", output, "-m", Path.Combine(package, "rife-v4.6"),
             "-s", t.ToString(CultureInfo.InvariantCulture), "-g", "0", "-j", "1:1:1"]);
@@ -75,7 +73,7 @@ public sealed class RifeFaithfulnessTests(ITestOutputHelper output) : IDisposabl
             startInfo.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(startInfo)!;
+        using var process = await CopiedExecutable.StartAsync(startInfo);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));

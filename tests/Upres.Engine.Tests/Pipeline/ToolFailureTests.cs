@@ -20,6 +20,12 @@ public sealed class ToolFailureTests : IDisposable
         await File.WriteAllTextAsync(wrapper,
             $"#!/bin/sh\ncase \"$*\" in {step}) head -c 1000 >/dev/null 2>&1; echo 'Something went wrong: Invalid data found' >&2; exit 1;; esac\nexec ffmpeg \"$@\"\n");
         await ProcessRunner.RunAsync("chmod", ["+x", wrapper], CancellationToken.None);
+        // Started once here, where a "Text file busy" can be waited out (see CopiedExecutable).
+        using (var probe = await CopiedExecutable.StartAsync(new System.Diagnostics.ProcessStartInfo(wrapper, "-version") { RedirectStandardOutput = true }))
+        {
+            await probe.StandardOutput.ReadToEndAsync();
+            await probe.WaitForExitAsync();
+        }
         var output = _clips.PathFor("broken.mp4");
         var upscaler = new VideoUpscaler(_ => new NearestUpscaler(2), options: new VideoUpscalerOptions { FfmpegPath = wrapper });
 
