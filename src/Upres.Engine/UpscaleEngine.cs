@@ -233,6 +233,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
     {
         ExecutionProvider = provider,
         IntraOpThreads = Options.Threads ?? Environment.ProcessorCount,
+        Niceness = Options.Niceness,
         // ffmpeg decodes and encodes on the same cores: spinning workers would only steal from it.
         ConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
     };

@@ -34,6 +34,10 @@ public sealed record InferenceOptions
     /// OnnxSession.EndProfiling returns the file.
     public string? ProfileFilePrefix { get; init; }
 
+    /// Steps of Linux niceness below the main thread's for the session's own threads (ORT's
+    /// intra-op pool); 0 leaves them (see Pipeline.Niceness).
+    public int Niceness { get; init; }
+
     /// Symbolic dims pinned to a size (AddFreeDimensionOverrideByName), e.g. a fixed tile edge, so
     /// ORT can plan memory once instead of per run.
     public IReadOnlyDictionary<string, long> FixedDimensions { get; init; } = new Dictionary<string, long>();

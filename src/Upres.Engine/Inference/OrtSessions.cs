@@ -10,7 +10,33 @@ internal static class OrtSessions
     {
         _ = runtime; // loaded: the binding's native calls resolve to its library from here on
         using var sessionOptions = CreateSessionOptions(options);
-        return Call(() => path is not null ? new InferenceSession(path, sessionOptions) : new InferenceSession(model!, sessionOptions));
+        InferenceSession Create() => Call(() => path is not null ? new InferenceSession(path, sessionOptions) : new InferenceSession(model!, sessionOptions));
+        return options.Niceness > 0 && OperatingSystem.IsLinux() ? OnLoweredThread(options.Niceness, Create) : Create();
+    }
+
+    // ORT starts its intra-op threads while the session is created, and a Linux thread starts with
+    // its creator's niceness: created from a lowered thread, the whole pool runs lowered.
+    private static InferenceSession OnLoweredThread(int niceness, Func<InferenceSession> create)
+    {
+        InferenceSession? session = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            Pipeline.Niceness.LowerCurrentThread(niceness);
+            try
+            {
+                session = create();
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        })
+        { IsBackground = true, Name = "upres ort open" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return session!;
     }
 
     public static SessionOptions CreateSessionOptions(InferenceOptions options)

@@ -47,6 +47,44 @@ public sealed class NicenessTests : IDisposable
         Assert.All(model.Children.Values, n => Assert.Equal(caller, n));
     }
 
+    [Fact]
+    public void An_onnx_runtime_session_opened_with_niceness_starts_its_threads_lowered()
+    {
+        // +7: other tests lower their frame threads by 5 at the same time.
+        var lowered = Math.Min(19, Niceness.OfThread(Environment.ProcessId, Environment.ProcessId) + 7);
+        var before = Threads().Keys.ToHashSet();
+        var b = new Upres.Engine.Models.Onnx.OnnxGraphBuilder("niceness");
+        var x = b.AddInput("x", -1, 3, -1, -1);
+        b.AddNode("Conv", [x, b.AddInitializer("w", new float[27], 1, 3, 3, 3)], ["y"], new Upres.Engine.Models.Onnx.OnnxAttribute.Ints("pads", [1, 1, 1, 1]));
+        b.AddOutput("y", -1, 1, -1, -1);
+
+        using var session = Upres.Engine.Inference.OnnxSession.Create(b.ToModelBytes(), new Upres.Engine.Inference.InferenceOptions { IntraOpThreads = 3, Niceness = 7 });
+
+        // ORT's pool: one thread fewer than IntraOpThreads (the caller of a run is the other).
+        var started = Threads().Where(t => !before.Contains(t.Key) && t.Value == lowered).ToList();
+        Assert.True(started.Count >= 2, $"{started.Count} new threads at niceness {lowered}");
+        Assert.NotEqual(lowered, Niceness.OfThread(Environment.ProcessId, Niceness.CurrentThreadId));
+    }
+
+    private static Dictionary<int, int> Threads()
+    {
+        var threads = new Dictionary<int, int>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{Environment.ProcessId}/task"))
+        {
+            try
+            {
+                var tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
+                threads[tid] = Niceness.OfThread(Environment.ProcessId, tid);
+            }
+            catch (IOException)
+            {
+                // The thread ended while being read.
+            }
+        }
+
+        return threads;
+    }
+
     public void Dispose() => _clips.Dispose();
 
     /// Nearest x2 that notes, for every frame, its own thread's niceness and that of every thread of
