@@ -235,6 +235,56 @@ public sealed class DiskFullTests
         }
     }
 
+    /// A PostgreSQL cluster whose data disk (a small tmpfs; the write-ahead log on its own disk, as
+    /// in production) fills under a running server: statements that need a new page fail with
+    /// disk_full, which the API answers as 507 storage_full without a stack trace, reads keep working,
+    /// and once space is freed the same server writes again.
+    [TmpfsFact]
+    public async Task A_full_postgresql_data_disk_refuses_writes_with_storage_full_and_recovers()
+    {
+        var mount = TempDirectory.Create("upres-pgfull");
+        using var disk = Tmpfs.Mount(mount, 96L * 1024 * 1024);
+        using var cluster = PostgresCluster.TryStart(dataParent: mount) ?? throw new InvalidOperationException(PostgresCluster.MissingMessage);
+        var database = $"t_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(cluster.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await connection.ExecuteAsync($"CREATE DATABASE {database}");
+        }
+
+        var data = TempDirectory.Create("upres-pgfull-data");
+        await using var server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["UPRES_DATA"] = data,
+            ["UPRES_DB_CONNECTION"] = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = database }.ConnectionString,
+            ["UPRES_WORKERS"] = "0",
+            ["UPRES_MIN_FREE_MB"] = "0",
+        }, dataDirectory: data);
+        var (_, client, _) = await server.CreateAccountAsync(credits: 10);
+
+        var filler = Path.Combine(mount, "filler");
+        Fill(filler);
+        for (var i = 0; ; i++)
+        {
+            // Rows go into pages that still have room until a table or an index needs a new one.
+            var account = await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name = $"late-{i}-{new string('x', 180)}", credits = 1 });
+            if (account.StatusCode != HttpStatusCode.Created)
+            {
+                await AssertStorageFullAsync(account);
+                break;
+            }
+
+            Assert.True(i < 5000, "the data disk is full and writes still succeed");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/account")).StatusCode);
+
+        File.Delete(filler);
+        var again = await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name = "after", credits = 1 });
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        NpgsqlConnection.ClearAllPools();
+    }
+
     private static async Task AssertStorageFullAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -9,10 +9,13 @@ public sealed class PostgresCluster : IDisposable
     private readonly string _bin;
     private readonly string _dir;
 
-    private PostgresCluster(string bin, string dir, int port)
+    private readonly string _data;
+
+    private PostgresCluster(string bin, string dir, string data, int port)
     {
         _bin = bin;
         _dir = dir;
+        _data = data;
         Port = port;
     }
 
@@ -22,7 +25,10 @@ public sealed class PostgresCluster : IDisposable
 
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
 
-    public static PostgresCluster? TryStart()
+    /// dataParent: where the data folder goes (a small file system that a test fills), with the
+    /// write-ahead log kept in the temp folder, as a production server keeps it on its own disk:
+    /// then a full data disk fails statements with disk_full instead of stopping the server.
+    public static PostgresCluster? TryStart(string? dataParent = null)
     {
         var bin = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
@@ -36,23 +42,33 @@ public sealed class PostgresCluster : IDisposable
         Directory.CreateDirectory(dir);
         Run("chown", "postgres", dir);
         var port = ServerProcess.FreePort();
-        AsPostgres(Path.Combine(bin, "initdb"), "-D", Path.Combine(dir, "data"), "-U", "postgres", "-A", "trust", "--no-sync");
-        var cluster = new PostgresCluster(bin, dir, port);
+        var data = Path.Combine(dataParent ?? dir, "data");
+        if (dataParent is null)
+        {
+            AsPostgres(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "--no-sync");
+        }
+        else
+        {
+            Run("chown", "postgres", dataParent);
+            AsPostgres(Path.Combine(bin, "initdb"), "-D", data, "--waldir", Path.Combine(dir, "wal"), "-U", "postgres", "-A", "trust", "--no-sync");
+        }
+
+        var cluster = new PostgresCluster(bin, dir, data, port);
         cluster.Start();
         return cluster;
     }
 
     /// Stops the server as an outage would (connections cut, nothing waited for); Start brings it back.
-    public void Stop() => AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop");
+    public void Stop() => AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", _data, "-m", "immediate", "-w", "stop");
 
-    public void Start() => AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-l", Path.Combine(_dir, "log"), "-w", "-o",
+    public void Start() => AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", _data, "-l", Path.Combine(_dir, "log"), "-w", "-o",
         $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
 
     public void Dispose()
     {
         try
         {
-            AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop");
+            AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", _data, "-m", "immediate", "-w", "stop");
         }
         catch (InvalidOperationException)
         {
