@@ -243,8 +243,25 @@ public sealed class DiskFullTests
     public async Task A_full_postgresql_data_disk_refuses_writes_with_storage_full_and_recovers()
     {
         var mount = TempDirectory.Create("upres-pgfull");
-        using var disk = Tmpfs.Mount(mount, 96L * 1024 * 1024);
-        using var cluster = PostgresCluster.TryStart(dataParent: mount) ?? throw new InvalidOperationException(PostgresCluster.MissingMessage);
+        var data = TempDirectory.Create("upres-pgfull-data");
+        try
+        {
+            using var disk = Tmpfs.Mount(mount, 96L * 1024 * 1024);
+            using var cluster = PostgresCluster.TryStart(dataParent: mount) ?? throw new InvalidOperationException(PostgresCluster.MissingMessage);
+            await FillAndRecoverAsync(cluster, mount, data);
+        }
+        finally
+        {
+            // The server removes its data folder when it stops; the mount point is left.
+            foreach (var folder in new[] { data, mount }.Where(Directory.Exists))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private static async Task FillAndRecoverAsync(PostgresCluster cluster, string mount, string data)
+    {
         var database = $"t_{Guid.NewGuid():N}";
         await using (var connection = new NpgsqlConnection(cluster.ConnectionString))
         {
@@ -252,7 +269,6 @@ public sealed class DiskFullTests
             await connection.ExecuteAsync($"CREATE DATABASE {database}");
         }
 
-        var data = TempDirectory.Create("upres-pgfull-data");
         await using var server = await UpresTestServer.StartAsync(new Dictionary<string, string?>
         {
             ["UPRES_DATA"] = data,
