@@ -145,7 +145,7 @@ public sealed class UpscaleEngine : IVideoUpscaler, IDisposable
         return Catalog.DefaultFor(scale.Value);
     }
 
-    internal static OnnxVariant VariantFor(ExecutionProvider provider) => provider switch
+    private static OnnxVariant VariantFor(ExecutionProvider provider) => provider switch
     {
         ExecutionProvider.Cpu => OnnxVariant.PlanarFloat32,
         ExecutionProvider.WebGpu => OnnxVariant.PackedFloat16Portable,

@@ -11,8 +11,8 @@ namespace Upres.Engine.Inference.Gpu;
 /// normally fp16 weights and activations inside the graph) on a GPU provider. Frames travel as
 /// bytes; everything between the two copies stays on the device. Each window shape gets one
 /// session with its dimensions fixed (ORT folds the shape arithmetic into constants, so every node
-/// can run on the GPU) and a pool of host buffers, one per frame in flight. The tile size comes from the GPU's free memory (whole frames when they fit) and halves
-/// when a run runs out of memory.
+/// can run on the GPU) and a pool of host buffers, one per frame in flight. The tile size comes
+/// from the GPU's free memory (whole frames when they fit) and halves when a run runs out of memory.
 public sealed class GpuFrameUpscaler : IConcurrentFrameUpscaler, IPackedFrameUpscaler
 {
     private const string NoFallback = "session.disable_cpu_ep_fallback";

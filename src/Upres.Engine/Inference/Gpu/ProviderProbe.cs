@@ -20,13 +20,12 @@ public static class ProviderProbe
         }
 
         var half = provider != ExecutionProvider.Cpu;
-        var everyNode = half;
         var options = new InferenceOptions
         {
             ExecutionProvider = provider,
             DeviceId = deviceId,
             IntraOpThreads = 1,
-            ConfigEntries = everyNode ? new Dictionary<string, string> { ["session.disable_cpu_ep_fallback"] = "1" } : new Dictionary<string, string>(),
+            ConfigEntries = half ? new Dictionary<string, string> { ["session.disable_cpu_ep_fallback"] = "1" } : new Dictionary<string, string>(),
         };
         var clock = Stopwatch.StartNew();
         try
@@ -44,7 +43,7 @@ public static class ProviderProbe
             // Identity weights and nearest x2: every input byte comes back four times.
             var correct = output.Length == input.Length * 4 && output[0] == input[0] && output[^1] == input[^1];
             return correct
-                ? new(provider, true, true, $"ran a test model in {clock.ElapsedMilliseconds} ms{(everyNode ? " (fp16, every node on the provider)" : "")}")
+                ? new(provider, true, true, $"ran a test model in {clock.ElapsedMilliseconds} ms{(half ? " (fp16, every node on the provider)" : "")}")
                 : new(provider, true, false, "ran, but gave a wrong answer");
         }
         catch (OrtException e)
