@@ -95,7 +95,7 @@ public sealed class UpscaleCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir, "OUT*"));
     }
 
-    [Fact]
+    [Upres.Tests.InterruptFact]
     public async Task Ctrl_c_stops_with_exit_code_130_and_leaves_no_output()
     {
         var input = await ClipAsync(seconds: "20");

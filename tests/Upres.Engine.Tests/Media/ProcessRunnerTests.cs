@@ -46,7 +46,7 @@ public class ProcessRunnerTests
         Assert.Equal(2_000_001, result.StandardOutput.Length);
     }
 
-    [Fact]
+    [Upres.Tests.InterruptFact]
     public async Task Cancelling_stops_a_hanging_child_and_it_is_really_gone()
     {
         // A grace far longer than the bound, so only SIGINT (not the kill after the grace) can end
