@@ -7,7 +7,7 @@ namespace Upres.Service.Tests.Infrastructure;
 public static class Clips
 {
     private static readonly ConcurrentDictionary<string, Lazy<string>> Made = new();
-    private static readonly string Folder = TempDirectory.Create("upres-clips");
+    private static readonly string Folder = CreateFolder();
 
     /// The smallest clip the media limits accept (128x128), 5 fps, with audio: a few frames of real inference.
     public static string Tiny(double seconds = 1) => Small(seconds, 128, 128, 5);
@@ -73,5 +73,23 @@ public static class Clips
         return ((int)video["width"]!, (int)video["height"]!, fps,
             double.Parse((string)json["format"]!["duration"]!, System.Globalization.CultureInfo.InvariantCulture),
             streams.Any(s => (string?)s!["codec_type"] == "audio"));
+    }
+
+    // Removed when the test process ends (it was left behind, 14 MB a run).
+    private static string CreateFolder()
+    {
+        var folder = TempDirectory.Create("upres-clips");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A child still writing into it; the system's temp cleaning takes it.
+            }
+        };
+        return folder;
     }
 }
