@@ -182,19 +182,9 @@ public sealed class DiskFullTests
 
             Fill(Path.Combine(data, "filler"));
 
-            // Writes: one refusal each, a stable code, nothing stored.
-            for (var i = 0; ; i++)
-            {
-                // The first few may still fit in the write-ahead log's last page.
-                var account = await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name = $"late-{i}", credits = 1 });
-                if (account.StatusCode != HttpStatusCode.Created)
-                {
-                    await AssertStorageFullAsync(account);
-                    break;
-                }
-
-                Assert.True(i < 20, "the database disk is full and writes still succeed");
-            }
+            // Writes: one refusal each, a stable code, nothing stored. The first few may still fit
+            // in the write-ahead log's last page.
+            await CreateAccountsUntilStorageFullAsync(server, within: 20, nameLength: 0);
 
             await AssertStorageFullAsync(await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, use_sr = false, scale = 2 }));
             await AssertStorageFullAsync(await client.UploadAsync(clip));
@@ -280,18 +270,8 @@ public sealed class DiskFullTests
 
         var filler = Path.Combine(mount, "filler");
         Fill(filler);
-        for (var i = 0; ; i++)
-        {
-            // Rows go into pages that still have room until a table or an index needs a new one.
-            var account = await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name = $"late-{i}-{new string('x', 180)}", credits = 1 });
-            if (account.StatusCode != HttpStatusCode.Created)
-            {
-                await AssertStorageFullAsync(account);
-                break;
-            }
-
-            Assert.True(i < 5000, "the data disk is full and writes still succeed");
-        }
+        // Rows go into pages that still have room until a table or an index needs a new one.
+        await CreateAccountsUntilStorageFullAsync(server, within: 5000, nameLength: 180);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/account")).StatusCode);
 
@@ -299,6 +279,23 @@ public sealed class DiskFullTests
         var again = await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name = "after", credits = 1 });
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         NpgsqlConnection.ClearAllPools();
+    }
+
+    /// Creates accounts (names padded to take room) until one is refused, which must be storage_full.
+    private static async Task CreateAccountsUntilStorageFullAsync(UpresTestServer server, int within, int nameLength)
+    {
+        for (var i = 0; ; i++)
+        {
+            var name = nameLength > 0 ? $"late-{i}-{new string('x', nameLength)}" : $"late-{i}";
+            var account = await server.Admin.PostAsJsonAsync("/v1/admin/accounts", new { name, credits = 1 });
+            if (account.StatusCode != HttpStatusCode.Created)
+            {
+                await AssertStorageFullAsync(account);
+                return;
+            }
+
+            Assert.True(i < within, "the database disk is full and writes still succeed");
+        }
     }
 
     private static async Task AssertStorageFullAsync(HttpResponseMessage response)
