@@ -134,9 +134,13 @@ public sealed class JobProcessingTests : IAsyncLifetime
         var id = (string)(await (await client.PostAsJsonAsync("/v1/jobs", new { input = new { upload_id = upload }, webhook_url = _receiver.Url("/cancelled") })).ReadObjectAsync())["id"]!;
         await client.JobUntilAsync(id, j => (long)j["frames_done"]! > 0 || (string)j["status"]! != "queued" && (string)j["status"]! != "processing");
         var started = DateTimeOffset.UtcNow;
-        await client.PostAsync($"/v1/jobs/{id}/cancel", null);
+        // The answer comes before the worker has stopped: still processing, with the cancel requested.
+        var answer = await (await client.PostAsync($"/v1/jobs/{id}/cancel", null)).ReadObjectAsync();
+        Assert.Equal("processing", (string)answer["status"]!);
+        Assert.True((bool)answer["cancel_requested"]!);
         var job = await client.JobFinishedAsync(id, TimeSpan.FromSeconds(60));
         Assert.Equal("cancelled", (string)job["status"]!);
+        Assert.False((bool)job["cancel_requested"]!);
         Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(30));
         Assert.True((long)job["frames_done"]! < (long)job["frames_total"]!);
         var me = await (await client.GetAsync("/v1/account")).ReadObjectAsync();

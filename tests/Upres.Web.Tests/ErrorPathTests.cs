@@ -73,8 +73,26 @@ public sealed class ErrorPathTests
         await studio.WaitForStateAsync("Upscaling", 120_000);
         await Expect(page.Locator("#who")).Not.ToHaveTextAsync("me · 1000 credits");
 
+        // The cancel's answer ("processing", cancel requested) is held back until the event stream has
+        // said "cancelled", the order CI once met: the late answer must not bring the job back.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heldAnswer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/cancel", async route =>
+        {
+            var answer = await route.FetchAsync();
+            heldAnswer.TrySetResult(await answer.TextAsync());
+            await release.Task;
+            await route.FulfillAsync(new() { Response = answer });
+        });
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel job" }).ClickAsync();
+        var held = await heldAnswer.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("\"cancel_requested\":true", held, StringComparison.Ordinal);
         await studio.WaitForStateAsync("Cancelled", 60_000);
+        await page.RunAndWaitForRequestFinishedAsync(() => { release.SetResult(); return Task.CompletedTask; },
+            new() { Predicate = r => r.Url.EndsWith("/cancel", StringComparison.Ordinal) });
+        // Two turns of the page's event loop: the answer's JSON is read and handed to the page.
+        await page.EvaluateAsync("() => new Promise(r => setTimeout(() => setTimeout(r, 50), 50))");
+        await studio.WaitForStateAsync("Cancelled", 1_000);
         await Expect(page.Locator("#log")).ToContainTextAsync("Cancelled. The reserved credits were released.");
         await Expect(page.Locator("#who")).ToHaveTextAsync("me · 1000 credits");
         await Expect(page.Locator("#history-list")).ToContainTextAsync("Cancelled");

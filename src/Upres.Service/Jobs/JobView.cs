@@ -21,6 +21,7 @@ public sealed record JobView(
     JobView.ErrorView? Error,
     JobView.ResultView? Result,
     int Attempts,
+    bool CancelRequested,
     bool EstimateOnly,
     JsonNode? Metadata,
     string? WebhookUrl,
@@ -56,6 +57,7 @@ public sealed record JobView(
             ? new ResultView(link.Url.ToString(), link.ExpiresAt, r.Width, r.Height, r.FrameRate, r.Duration.TotalSeconds, r.SizeBytes)
             : null,
         job.Attempts,
+        job.CancelRequested && !job.Status.IsTerminal(),
         job.EstimateOnly,
         job.MetadataJson is null ? null : JsonNode.Parse(job.MetadataJson),
         job.WebhookUrl,

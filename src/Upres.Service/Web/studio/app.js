@@ -400,7 +400,7 @@ function openJob(job, fresh) {
   $("job-id").textContent = job.id;
   renderJob(job);
   if (fresh) $("job").scrollIntoView({ behavior: "smooth", block: "start" });
-  if (!["completed", "failed", "cancelled"].includes(job.status)) {
+  if (!isOver(job)) {
     const ctl = (state.follow = new AbortController());
     followJob(job.id, renderJob, ctl.signal)
       .catch(e => { if (e.name !== "AbortError") { log(`Lost the live updates: ${e.message}`); showError(e); } })
@@ -408,10 +408,15 @@ function openJob(job, fresh) {
   }
 }
 
+function isOver(job) { return ["completed", "failed", "cancelled"].includes(job.status); }
+
 function renderJob(job) {
+  // The cancel answer and the event stream race: a "processing" answer can arrive after the stream's
+  // "cancelled". A job never leaves an end state, so an older view of it is dropped.
+  if (state.job?.id === job.id && state.job !== job && isOver(state.job) && !isOver(job)) return;
   state.job = job;
-  const terminal = ["completed", "failed", "cancelled"].includes(job.status);
-  $("job-state").textContent = STATE_WORDS[job.status] || job.status;
+  const terminal = isOver(job);
+  $("job-state").textContent = job.cancel_requested ? "Cancelling" : STATE_WORDS[job.status] || job.status;
   $("job-state").dataset.status = job.status;
   $("job-bar").value = job.progress;
   $("p-percent").textContent = `${Math.floor(job.progress)} %`;
@@ -419,6 +424,7 @@ function renderJob(job) {
   $("p-fps").textContent = job.fps ? `${job.fps} frames/s` : "–";
   $("p-eta").textContent = terminal ? "–" : job.eta_seconds != null ? duration(job.eta_seconds) : job.status === "queued" ? "after the jobs ahead" : "–";
   show("cancel", !terminal);
+  $("cancel").disabled = !!job.cancel_requested;
   show("progress-box", job.status !== "completed");
 
   if (job.status !== lastLogged.status) {
@@ -429,6 +435,10 @@ function renderJob(job) {
     else if (job.status === "failed") log(`Failed: ${job.error?.message || "no reason given"}${job.error?.code ? ` (${job.error.code})` : ""}. The reserved credits were released.`);
     else if (job.status === "cancelled") log("Cancelled. The reserved credits were released.");
     else log(STATE_WORDS[job.status] || job.status);
+  }
+  if (job.cancel_requested && !lastLogged.cancel) {
+    lastLogged.cancel = true;
+    log("Cancel requested: the worker is stopping.");
   }
   const quarter = Math.floor(job.progress / 25);
   if (job.status === "processing" && quarter > lastLogged.quarter && quarter < 4) {
@@ -476,9 +486,10 @@ function showResult(job) {
 
 $("cancel").addEventListener("click", async () => {
   if (!state.job) return;
+  $("cancel").disabled = true;
   try {
     renderJob(await call("POST", `/v1/jobs/${state.job.id}/cancel`));
-  } catch (e) { showError(e); }
+  } catch (e) { $("cancel").disabled = false; showError(e); }
 });
 
 // ---------- history ----------
