@@ -42,8 +42,8 @@ public sealed class StudioTests
         await studio.WaitForQuoteAsync();
         await Expect(page.Locator("#source-facts")).ToContainTextAsync("128×128 · 5 fps · 0:01.0");
         Assert.Equal(2, attempts);
-        await Expect(page.Locator("#strip")).ToHaveJSPropertyAsync("complete", true);
-        Assert.True(await page.Locator("#strip").EvaluateAsync<int>("i => i.naturalWidth") > 0);
+        // An <img> with no src yet is also "complete": wait for the strip's own pixels.
+        await page.WaitForFunctionAsync("() => { const i = document.getElementById('strip'); return !!i.getAttribute('src') && i.complete && i.naturalWidth > 0; }");
 
         // Plain-word choices: animation at 2x; the price, the estimate and the balance come before starting.
         await page.GetByText("Animation", new() { Exact = true }).ClickAsync();
