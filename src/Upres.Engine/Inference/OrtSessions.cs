@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Upres.Engine.Inference;
@@ -19,7 +20,7 @@ internal static class OrtSessions
     private static InferenceSession OnLoweredThread(int niceness, Func<InferenceSession> create)
     {
         InferenceSession? session = null;
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
             Pipeline.Niceness.LowerCurrentThread(niceness);
@@ -29,7 +30,7 @@ internal static class OrtSessions
             }
             catch (Exception e)
             {
-                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                failure = ExceptionDispatchInfo.Capture(e);
             }
         })
         { IsBackground = true, Name = "upres ort open" };

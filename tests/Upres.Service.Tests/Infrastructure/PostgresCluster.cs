@@ -8,7 +8,6 @@ public sealed class PostgresCluster : IDisposable
 {
     private readonly string _bin;
     private readonly string _dir;
-
     private readonly string _data;
 
     private PostgresCluster(string bin, string dir, string data, int port)
@@ -43,15 +42,14 @@ public sealed class PostgresCluster : IDisposable
         Run("chown", "postgres", dir);
         var port = ServerProcess.FreePort();
         var data = Path.Combine(dataParent ?? dir, "data");
-        if (dataParent is null)
-        {
-            AsPostgres(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "--no-sync");
-        }
-        else
+        if (dataParent is not null)
         {
             Run("chown", "postgres", dataParent);
-            AsPostgres(Path.Combine(bin, "initdb"), "-D", data, "--waldir", Path.Combine(dir, "wal"), "-U", "postgres", "-A", "trust", "--no-sync");
         }
+
+        // A separate write-ahead log folder only where the data has a file system of its own.
+        string[] wal = dataParent is null ? [] : ["--waldir", Path.Combine(dir, "wal")];
+        AsPostgres([Path.Combine(bin, "initdb"), "-D", data, .. wal, "-U", "postgres", "-A", "trust", "--no-sync"]);
 
         var cluster = new PostgresCluster(bin, dir, data, port);
         cluster.Start();
